@@ -1,0 +1,202 @@
+/*
+ * trueno_zram.h: the whole C ABI of libtrueno_zram.
+ *
+ * Rules of the seam (see DESIGN.md):
+ *  - Only integers, doubles and buffers cross it. Every function returns int32_t (or double for pure
+ *    measurements): 0 or a positive count on success, a negative TZ_E_* code on failure.
+ *  - No 64-bit integers in signatures: 64-bit values (same-fill patterns) travel in byte buffers,
+ *    8 bytes little-endian per value.
+ *  - Contexts are positive int32 handles, never pointers. A freed or unknown handle gives TZ_E_CLOSED.
+ *  - No thread-local "last error". Every symbol exists in every build; without CUDA the GPU calls
+ *    return TZ_E_UNSUPPORTED (build) or TZ_E_GPU_NOT_AVAILABLE (no driver/device at run time).
+ *  - A failed call writes nothing the caller can observe as a result, unless stated (per-page status).
+ */
+#ifndef TRUENO_ZRAM_H
+#define TRUENO_ZRAM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define TZ_API __declspec(dllexport)
+#else
+#define TZ_API __attribute__((visibility("default")))
+#endif
+
+/* Bumped on any change of a signature, a constant or a buffer layout below. */
+#define TZ_ABI_VERSION 1
+
+#define TZ_PAGE_SIZE 4096
+#define TZ_PAGE_WORDS (TZ_PAGE_SIZE / 8)
+/* Largest batch: the arena (n * 4096 bytes) must fit an int32 length. */
+#define TZ_MAX_BATCH_PAGES 524287
+
+/* ---- Status codes (mirrored once in lib/ffi/errors.ts) ---- */
+#define TZ_OK 0
+#define TZ_E_BUFFER_TOO_SMALL (-1)  /* an output buffer or arena is smaller than required */
+#define TZ_E_CORRUPTED (-2)         /* compressed data does not decode to exactly one page */
+#define TZ_E_INVALID (-3)           /* bad argument: length, algorithm, level, kind, offset, null */
+#define TZ_E_UNSUPPORTED (-4)       /* backend missing on this CPU, or feature not built in */
+#define TZ_E_GPU_NOT_AVAILABLE (-5) /* no CUDA driver or no such device */
+#define TZ_E_NO_MEMORY (-6)         /* allocation failed (handle creation only; never per page) */
+#define TZ_E_CLOSED (-7)            /* unknown or already freed handle */
+#define TZ_E_GPU_FAILED (-8)        /* a CUDA call failed during a batch; no output was produced */
+
+/* ---- Requested algorithms (compressor configuration) ---- */
+#define TZ_ALGO_NONE 0     /* store every page RAW (still detects SAME) */
+#define TZ_ALGO_LZ4 1      /* level = acceleration, 1..65537 (1 = LZ4_compress_default) */
+#define TZ_ALGO_LZ4HC 2    /* level 1..12 (LZ4HC_CLEVEL_MIN..MAX); 0 means the default, 9 */
+#define TZ_ALGO_ZSTD 3     /* level 1..19; 0 means 1 */
+#define TZ_ALGO_ADAPTIVE 4 /* per page, see csrc/codec/adaptive.c; level ignored */
+
+/* ---- Stored page kinds: the one authoritative kind per page; decompression dispatches on it ---- */
+#define TZ_KIND_SAME 1    /* size 0; the page is 512 copies of the 8-byte pattern */
+#define TZ_KIND_LZ4 2     /* LZ4 block format (also LZ4-HC output) */
+#define TZ_KIND_ZSTD 3    /* one Zstandard frame, content size 4096 */
+#define TZ_KIND_RAW 4     /* the 4096 page bytes as they are */
+#define TZ_KIND_GPU_LZ4 5 /* LZ4 block format produced by the GPU path; decoded by liblz4 */
+
+/* ---- SIMD backends for the hot page loops ---- */
+#define TZ_BACKEND_AUTO (-1) /* in a call: the compressor's / process's chosen backend */
+#define TZ_BACKEND_SCALAR 0
+#define TZ_BACKEND_AVX2 1
+#define TZ_BACKEND_AVX512 2
+#define TZ_BACKEND_NEON 3
+
+/* ---- CPU feature bits (tz_cpu_features) ---- */
+#define TZ_CPU_SSE42 1
+#define TZ_CPU_AVX2 2
+#define TZ_CPU_AVX512 4 /* AVX-512 F + BW, with OS support for the ZMM state */
+#define TZ_CPU_NEON 8
+
+/* ---- Library and CPU ---- */
+TZ_API int32_t tz_abi_version(void);
+TZ_API int32_t tz_cpu_features(void);
+/* The best backend this CPU supports (chosen once per process). */
+TZ_API int32_t tz_backend_best(void);
+/* 1 if `backend` can run on this CPU, 0 if not, TZ_E_INVALID for an unknown number. */
+TZ_API int32_t tz_backend_supported(int32_t backend);
+/* Cores the library would use by default for batch threads. */
+TZ_API int32_t tz_default_threads(void);
+
+/* ---- Page helpers (stateless). `backend` is TZ_BACKEND_* or TZ_BACKEND_AUTO; an unsupported one
+ * gives TZ_E_UNSUPPORTED. `page` is exactly TZ_PAGE_SIZE bytes unless a length is given. ---- */
+/* Kernel rule: 1 and the 8-byte pattern in pattern_out[0..8] if all 512 words are equal, else 0. */
+TZ_API int32_t tz_same_fill_word(const uint8_t *page, int32_t backend, uint8_t *pattern_out);
+/* 1 and the byte in byte_out[0] if all 4096 bytes are equal, else 0. */
+TZ_API int32_t tz_same_fill_byte(const uint8_t *page, int32_t backend, uint8_t *byte_out);
+/* 1 if all bytes are zero, else 0. */
+TZ_API int32_t tz_is_zero(const uint8_t *page, int32_t backend);
+/* counts_out[256] = byte histogram of data[0..len). len >= 0. */
+TZ_API int32_t tz_histogram(const uint8_t *data, int32_t len, int32_t backend, uint32_t *counts_out);
+/* Shannon entropy in bits per byte (0..8) of data[0..len); negative (a TZ_E_* value) on bad input. */
+TZ_API double tz_entropy(const uint8_t *data, int32_t len, int32_t backend);
+
+/* ---- Compressor: a handle owning per-thread codec states and a thread pool ----
+ * threads: batch workers, 0 = tz_default_threads(). backend: TZ_BACKEND_* or TZ_BACKEND_AUTO.
+ * Returns a handle > 0 or TZ_E_INVALID / TZ_E_UNSUPPORTED / TZ_E_NO_MEMORY. */
+TZ_API int32_t tz_compressor_new(int32_t algorithm, int32_t level, int32_t threads, int32_t backend);
+/* Waits for the handle's running jobs, then frees it. Later use gives TZ_E_CLOSED. */
+TZ_API int32_t tz_compressor_free(int32_t handle);
+/* The backend the compressor runs its page loops with. */
+TZ_API int32_t tz_compressor_backend(int32_t handle);
+TZ_API int32_t tz_compressor_threads(int32_t handle);
+
+/*
+ * Page routing in every compress call, in this order:
+ *  1. same-filled by the kernel rule -> SAME (size 0, pattern written);
+ *  2. entropy (bits/byte) > entropy_limit -> RAW without a compression attempt
+ *     (pass 8.0 or more to never skip; the entropy is only computed when entropy_limit < 8);
+ *  3. the algorithm; a result of raw_threshold bytes or more -> RAW (4096 bytes).
+ *     raw_threshold is 1..4096; 4096 means "RAW only when it does not shrink".
+ */
+
+/* One page. out_cap >= 4096. Returns the stored size (0 for SAME, 4096 for RAW).
+ * meta_out[0] = kind, meta_out[8..16] = pattern (SAME only; zeros otherwise); meta_out is 16 bytes. */
+TZ_API int32_t tz_compress_page(int32_t handle, const uint8_t *page, int32_t raw_threshold,
+                                double entropy_limit, uint8_t *out, int32_t out_cap, uint8_t *meta_out);
+/* One page back to 4096 bytes in out. pattern is 8 bytes (read for SAME only; may be NULL otherwise). */
+TZ_API int32_t tz_decompress_page(int32_t handle, int32_t kind, const uint8_t *src, int32_t src_len,
+                                  const uint8_t *pattern, uint8_t *out);
+
+/*
+ * Batch of n pages (pages = n * 4096 bytes) in one call, spread over the compressor's threads.
+ * arena_cap >= n * 4096. Page i's bytes land at arena[offsets[i] .. offsets[i] + sizes[i]); pages are
+ * packed per work chunk, so the arena may have gaps; offsets only ever point inside [0, n * 4096).
+ * kinds[i] = TZ_KIND_*, patterns[8i .. 8i+8) = SAME pattern (zeros otherwise).
+ * Returns the sum of sizes (>= 0) or a negative code, in which case the outputs are unspecified.
+ */
+TZ_API int32_t tz_compress_batch(int32_t handle, const uint8_t *pages, int32_t n, int32_t raw_threshold,
+                                 double entropy_limit, uint8_t *arena, int32_t arena_cap, int32_t *offsets,
+                                 int32_t *sizes, uint8_t *kinds, uint8_t *patterns);
+/*
+ * Inverse: page i is rebuilt into out[i*4096 ..) from arena[offsets[i] .. + sizes[i]) and kinds[i].
+ * Every offset/size is bounds-checked against arena_len first (TZ_E_INVALID, nothing written).
+ * status[i] = 0 or a negative code per page. Returns the number of failed pages (0 = all good),
+ * or a negative code for a bad argument. Pages that fail are left zeroed in out.
+ */
+TZ_API int32_t tz_decompress_batch(int32_t handle, const uint8_t *arena, int32_t arena_len,
+                                   const int32_t *offsets, const int32_t *sizes, const uint8_t *kinds,
+                                   const uint8_t *patterns, int32_t n, uint8_t *out, int32_t out_cap,
+                                   int32_t *status);
+
+/*
+ * Asynchronous batches: the same arguments; the call validates them, queues the batch on the
+ * compressor's pool and returns a job id > 0 at once. The caller keeps every buffer alive and untouched
+ * until the job is finished. tz_job_poll returns 0 while running, 1 when finished (the batch's return
+ * value written to result_out[0], and the job released); tz_job_wait blocks until finished and returns
+ * the batch's return value (and releases the job). An unknown job gives TZ_E_CLOSED.
+ */
+TZ_API int32_t tz_compress_batch_async(int32_t handle, const uint8_t *pages, int32_t n,
+                                       int32_t raw_threshold, double entropy_limit, uint8_t *arena,
+                                       int32_t arena_cap, int32_t *offsets, int32_t *sizes, uint8_t *kinds,
+                                       uint8_t *patterns);
+TZ_API int32_t tz_decompress_batch_async(int32_t handle, const uint8_t *arena, int32_t arena_len,
+                                         const int32_t *offsets, const int32_t *sizes,
+                                         const uint8_t *kinds, const uint8_t *patterns, int32_t n,
+                                         uint8_t *out, int32_t out_cap, int32_t *status);
+TZ_API int32_t tz_job_poll(int32_t job, int32_t *result_out);
+TZ_API int32_t tz_job_wait(int32_t job);
+
+/* ---- GPU (CUDA, optional). The driver (libcuda.so.1) is opened at run time, never linked. ---- */
+/* 1 if kernels are built in and a CUDA device is usable, else 0. Never fails. */
+TZ_API int32_t tz_gpu_available(void);
+/* 1 if this library was built with CUDA kernels embedded, else 0. */
+TZ_API int32_t tz_gpu_built(void);
+/* Number of CUDA devices, or TZ_E_UNSUPPORTED / TZ_E_GPU_NOT_AVAILABLE. */
+TZ_API int32_t tz_gpu_device_count(void);
+/* name_out: NUL-terminated name, at most name_cap bytes. props_out (doubles, 8 slots):
+ * [0] total memory bytes, [1] L2 cache bytes, [2] compute capability major, [3] minor,
+ * [4] multiprocessors, [5] shared memory per block (optin) bytes, [6] memory clock kHz, [7] bus width bits */
+TZ_API int32_t tz_gpu_device_info(int32_t index, uint8_t *name_out, int32_t name_cap, double *props_out);
+/* A GPU batch context: pinned host buffers and a ring of `ring_slots` (1..16) slots of `batch_pages`
+ * (1..TZ_MAX_BATCH_PAGES) pages. async_dma: overlap upload/kernel/download of successive slots.
+ * Returns a handle > 0. */
+TZ_API int32_t tz_gpu_context_new(int32_t device, int32_t batch_pages, int32_t ring_slots,
+                                  int32_t async_dma);
+TZ_API int32_t tz_gpu_context_free(int32_t handle);
+/* Same layout as tz_compress_batch (kinds: SAME, GPU_LZ4 or RAW). raw_threshold as above.
+ * times_out (doubles, 4 slots): h2d, kernel, d2h, total nanoseconds (CUDA events; total is wall). */
+TZ_API int32_t tz_gpu_compress_batch(int32_t handle, const uint8_t *pages, int32_t n,
+                                     int32_t raw_threshold, uint8_t *arena, int32_t arena_cap,
+                                     int32_t *offsets, int32_t *sizes, uint8_t *kinds, uint8_t *patterns,
+                                     double *times_out);
+/* Same layout as tz_decompress_batch; accepts SAME, LZ4, GPU_LZ4 and RAW pages (ZSTD -> per-page
+ * TZ_E_UNSUPPORTED). times_out as above. */
+TZ_API int32_t tz_gpu_decompress_batch(int32_t handle, const uint8_t *arena, int32_t arena_len,
+                                       const int32_t *offsets, const int32_t *sizes,
+                                       const uint8_t *kinds, const uint8_t *patterns, int32_t n,
+                                       uint8_t *out, int32_t out_cap, int32_t *status, double *times_out);
+/* The GPU's per-page LZ4 step compiled for the CPU (bit-identical to the kernel's output), for tests on
+ * machines without a GPU. Returns the compressed size, or 0 when the page does not fit in out_cap
+ * (the GPU path then stores it RAW). */
+TZ_API int32_t tz_gpu_codec_compress_page_host(const uint8_t *page, uint8_t *out, int32_t out_cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
