@@ -1,0 +1,65 @@
+/**
+ * Linux zram as the reference block device: /dev/zram0 configured through /sys/block/zram0, written and
+ * read with dd (O_DIRECT, 1 MiB blocks, one process), always reset afterwards. Used only when the device
+ * exists, is writable and is not configured by someone else (disksize 0).
+ */
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
+
+const SYS = "/sys/block/zram0";
+const DEV = "/dev/zram0";
+
+export interface LinuxZramPass {
+  writeSeconds: number;
+  readSeconds: number;
+  origDataSize: number;
+  comprDataSize: number;
+  memUsedTotal: number;
+}
+
+/** Why Linux zram cannot be used here, or undefined when it can. */
+export function linuxZramUnusable(algorithm: string): string | undefined {
+  if (!existsSync(`${SYS}/disksize`) || !existsSync(DEV)) return `${SYS} or ${DEV} does not exist`;
+  try {
+    accessSync(`${SYS}/disksize`, constants.W_OK);
+    accessSync(DEV, constants.W_OK | constants.R_OK);
+  } catch {
+    return `${SYS} is not writable by this user`;
+  }
+  const disksize = readFileSync(`${SYS}/disksize`, "utf8").trim();
+  if (disksize !== "0") return `zram0 is in use (disksize ${disksize}); not touching it`;
+  const offered = readFileSync(`${SYS}/comp_algorithm`, "utf8").replace(/[[\]]/g, "").split(/\s+/);
+  if (!offered.includes(algorithm)) return `this kernel's zram offers no ${algorithm} (${offered.join(" ").trim()})`;
+  return undefined;
+}
+
+/** Runs dd and returns its own timing ("N bytes (...) copied, S s, R MB/s" on stderr). */
+function timedDd(args: string[]): number {
+  const r = spawnSync("dd", args, { env: { ...process.env, LC_ALL: "C" }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`dd ${args.join(" ")} failed: ${r.stderr || r.error}`);
+  const m = /copied, ([0-9.e+-]+) s/.exec(r.stderr);
+  if (!m) throw new Error(`cannot read dd's timing from: ${r.stderr}`);
+  return Number(m[1]);
+}
+
+function reset(): void {
+  writeFileSync(`${SYS}/reset`, "1");
+}
+
+/** One configure-write-read-measure-reset cycle of `bytes` bytes of `file` (whole pages). */
+export function linuxZramPass(file: string, bytes: number, algorithm: string): LinuxZramPass {
+  reset();
+  try {
+    writeFileSync(`${SYS}/comp_algorithm`, algorithm);
+    writeFileSync(`${SYS}/disksize`, String(Math.ceil(bytes / 2 ** 20) * 2 ** 20));
+    const writeSeconds = timedDd(["if=" + file, "of=" + DEV, "bs=1M", "oflag=direct"]);
+    const readSeconds = timedDd([
+      "if=" + DEV, "of=/dev/null", "bs=1M", "iflag=direct,count_bytes", `count=${bytes}`,
+    ]);
+    const mm = readFileSync(`${SYS}/mm_stat`, "utf8").trim().split(/\s+/).map(Number);
+    return { writeSeconds, readSeconds, origDataSize: mm[0], comprDataSize: mm[1], memUsedTotal: mm[2] };
+  } finally {
+    reset();
+  }
+}

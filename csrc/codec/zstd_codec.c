@@ -1,0 +1,20 @@
+/* Zstandard pages through libzstd: one frame per page that declares its content size (4096). */
+#include <zstd.h>
+
+#include "trueno_zram.h"
+#include "tz_codec.h"
+
+int32_t tz_zstd_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap) {
+    size_t size = ZSTD_compress2(state->zstd_cctx, dst, (size_t)cap, page, TZ_PAGE_SIZE);
+    return ZSTD_isError(size) ? 0 : (int32_t)size;
+}
+
+int32_t tz_zstd_decompress(tz_codec_state *state, const uint8_t *src, int32_t len, uint8_t *out) {
+    if (len <= 0) return TZ_E_CORRUPTED;
+    /* Exactly one frame spanning all of src, declaring exactly one page: anything else is not ours. */
+    size_t frame = ZSTD_findFrameCompressedSize(src, (size_t)len);
+    if (ZSTD_isError(frame) || frame != (size_t)len) return TZ_E_CORRUPTED;
+    if (ZSTD_getFrameContentSize(src, (size_t)len) != TZ_PAGE_SIZE) return TZ_E_CORRUPTED;
+    size_t produced = ZSTD_decompressDCtx(state->zstd_dctx, out, TZ_PAGE_SIZE, src, (size_t)len);
+    return !ZSTD_isError(produced) && produced == TZ_PAGE_SIZE ? TZ_OK : TZ_E_CORRUPTED;
+}

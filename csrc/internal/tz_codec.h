@@ -1,0 +1,63 @@
+/* Per-page codecs around liblz4 and libzstd, with reusable per-thread state. */
+#ifndef TZ_CODEC_H
+#define TZ_CODEC_H
+
+#include <stdint.h>
+
+#include "tz_scan.h"
+
+typedef struct ZSTD_CCtx_s ZSTD_CCtx;
+typedef struct ZSTD_DCtx_s ZSTD_DCtx;
+
+/* A compressor's validated configuration: algorithm TZ_ALGO_* and its normalised level. */
+typedef struct tz_codec_config {
+    int32_t algorithm;
+    int32_t level;
+} tz_codec_config;
+
+/* Everything one thread needs to compress and decompress pages; allocated once, reused per page. */
+typedef struct tz_codec_state {
+    void *lz4_state;      /* LZ4_sizeofState() bytes (LZ4 and the adaptive trial) */
+    void *lz4hc_state;    /* LZ4_sizeofStateHC() bytes (LZ4-HC only) */
+    ZSTD_CCtx *zstd_cctx; /* ZSTD and ADAPTIVE only, level set once */
+    ZSTD_DCtx *zstd_dctx; /* always: any compressor decodes any kind */
+    uint8_t *scratch;     /* one page: trial output, or a decode target that keeps failures invisible */
+} tz_codec_state;
+
+/* Validates algorithm and level; fills cfg with the normalised level. TZ_OK or TZ_E_INVALID. */
+int32_t tz_codec_config_make(int32_t algorithm, int32_t level, tz_codec_config *cfg);
+/* TZ_OK or TZ_E_NO_MEMORY (then nothing stays allocated). */
+int32_t tz_codec_state_init(tz_codec_state *state, const tz_codec_config *cfg);
+void tz_codec_state_destroy(tz_codec_state *state);
+
+/* The codec steps. Compressors return the compressed size, or 0 when it does not fit in cap (or the
+ * library failed): the caller then stores the page RAW, which is always a valid encoding. */
+int32_t tz_lz4_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap,
+                        int32_t acceleration);
+int32_t tz_lz4hc_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap,
+                          int32_t level);
+int32_t tz_zstd_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap);
+/* Decoders: TZ_OK when src decodes to exactly one page in out, else TZ_E_CORRUPTED. Never read outside
+ * src[0..len) nor write outside out[0..4096). */
+int32_t tz_lz4_decompress(const uint8_t *src, int32_t len, uint8_t *out);
+int32_t tz_zstd_decompress(tz_codec_state *state, const uint8_t *src, int32_t len, uint8_t *out);
+
+/* The adaptive choice for a page already known not to be same-filled: writes LZ4 or ZSTD output into
+ * dst and *kind, or returns 0 (store RAW). */
+int32_t tz_adaptive_compress(tz_codec_state *state, const tz_scan_ops *ops, const uint8_t *page,
+                             uint8_t *dst, int32_t cap, uint8_t *kind);
+
+/* The routing of DESIGN.md / the header: SAME, entropy skip, the algorithm, the raw threshold.
+ * out has room for a page. Returns the stored size; *kind and *pattern describe it. */
+int32_t tz_page_compress(const tz_codec_config *cfg, tz_codec_state *state, const tz_scan_ops *ops,
+                         const uint8_t *page, int32_t raw_threshold, double entropy_limit, uint8_t *out,
+                         uint8_t *kind, uint64_t *pattern);
+/* Rebuilds one page into out from (kind, src, len, pattern). TZ_OK, TZ_E_CORRUPTED or TZ_E_INVALID
+ * (unknown kind); out may hold partial bytes after a failure. pattern is read for SAME only. */
+int32_t tz_page_decompress(tz_codec_state *state, int32_t kind, const uint8_t *src, int32_t len,
+                           const uint8_t *pattern, uint8_t *out);
+
+/* The argument checks shared by every compress entry point. */
+int32_t tz_check_route_args(int32_t raw_threshold, double entropy_limit);
+
+#endif

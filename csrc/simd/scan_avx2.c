@@ -1,0 +1,73 @@
+/* AVX2 versions of the page loops, compiled with a target attribute so one build carries every
+ * variant; only called after run-time detection says the CPU and OS support AVX2. */
+#include "trueno_zram.h"
+#include "tz_scan.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <string.h>
+
+#define AVX2 __attribute__((target("avx2")))
+
+/* 1 when every 32-byte block of the page equals `fill`; checks 256 bytes per early-exit test. */
+AVX2 static int page_equals(const uint8_t *page, __m256i fill) {
+    for (size_t i = 0; i < TZ_PAGE_SIZE; i += 256) {
+        const __m256i *p = (const __m256i *)(page + i);
+        __m256i diff = _mm256_xor_si256(_mm256_loadu_si256(p), fill);
+        for (int k = 1; k < 8; k++) diff = _mm256_or_si256(diff, _mm256_xor_si256(_mm256_loadu_si256(p + k), fill));
+        if (!_mm256_testz_si256(diff, diff)) return 0;
+    }
+    return 1;
+}
+
+AVX2 static int same_word(const uint8_t *page, uint64_t *pattern) {
+    uint64_t first;
+    memcpy(&first, page, sizeof first);
+    if (!page_equals(page, _mm256_set1_epi64x((long long)first))) return 0;
+    *pattern = first;
+    return 1;
+}
+
+AVX2 static int same_byte(const uint8_t *page, uint8_t *byte) {
+    if (!page_equals(page, _mm256_set1_epi8((char)page[0]))) return 0;
+    *byte = page[0];
+    return 1;
+}
+
+AVX2 static int is_zero(const uint8_t *page) { return page_equals(page, _mm256_setzero_si256()); }
+
+/* Vector loads feed eight count tables (one per byte lane of a 64-bit word); the tables are summed
+ * with vector adds. */
+AVX2 static void histogram(const uint8_t *data, size_t len, uint32_t counts[256]) {
+    uint32_t t[8][256] __attribute__((aligned(32)));
+    memset(t, 0, sizeof t);
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(data + i));
+        uint64_t w[4] = {(uint64_t)_mm256_extract_epi64(v, 0), (uint64_t)_mm256_extract_epi64(v, 1),
+                         (uint64_t)_mm256_extract_epi64(v, 2), (uint64_t)_mm256_extract_epi64(v, 3)};
+        for (int k = 0; k < 4; k++) {
+            uint64_t x = w[k];
+            t[0][x & 0xff]++;
+            t[1][(x >> 8) & 0xff]++;
+            t[2][(x >> 16) & 0xff]++;
+            t[3][(x >> 24) & 0xff]++;
+            t[4][(x >> 32) & 0xff]++;
+            t[5][(x >> 40) & 0xff]++;
+            t[6][(x >> 48) & 0xff]++;
+            t[7][x >> 56]++;
+        }
+    }
+    for (; i < len; i++) t[0][data[i]]++;
+    for (int b = 0; b < 256; b += 8) {
+        __m256i sum = _mm256_load_si256((const __m256i *)&t[0][b]);
+        for (int k = 1; k < 8; k++) sum = _mm256_add_epi32(sum, _mm256_load_si256((const __m256i *)&t[k][b]));
+        _mm256_storeu_si256((__m256i *)&counts[b], sum);
+    }
+}
+
+static const tz_scan_ops avx2_ops = {TZ_BACKEND_AVX2, same_word, same_byte, is_zero, histogram};
+const tz_scan_ops *const tz_scan_avx2_ops = &avx2_ops;
+#else
+const tz_scan_ops *const tz_scan_avx2_ops = NULL;
+#endif

@@ -1,0 +1,334 @@
+// A RAM-backed compressed block device: pages compressed in batches by a Compressor, stored in a
+// zsmalloc-like pool, tracked in flat typed arrays (one slot per device page, no per-page objects).
+import { Kind, MAX_BATCH_PAGES, PAGE_SIZE } from "../ffi/abi.ts";
+import { TruenoError } from "../ffi/errors.ts";
+import type { BatchLike } from "../compressor/batch.ts";
+import type { Compressor } from "../compressor/compressor.ts";
+import { pageEntropy } from "./entropy_route.ts";
+import { PagePool } from "./pool.ts";
+import { type PageRange, pageRange, requireBytes } from "./range.ts";
+import { type BlockDeviceStats, DeviceCounters, snapshotStats } from "./stats.ts";
+
+/** zsmalloc's huge class (3632) less zram's 7 handle bytes: a compressed page this long or longer is
+ * stored raw and counted huge, as Linux 6.18 does. */
+export const HUGE_THRESHOLD = 3625;
+/** Page-table kind of a page that holds nothing (reads as zeros). */
+const EMPTY = 0;
+const SECTORS_PER_PAGE = PAGE_SIZE / 512;
+
+export interface BlockDeviceOptions {
+  /** Pages with more bits per byte than this are stored raw without a compression attempt.
+   * 0..8, default 7.0; 8 never skips. */
+  entropyThreshold?: number;
+  /** Pool memory limit in bytes, rounded up to 4096; 0 (default) = none. */
+  memLimit?: number;
+}
+
+/** The codec calls the device makes; a Compressor provides them. */
+type PageCodec = Pick<
+  Compressor,
+  "compressBatch" | "compressBatchAsync" | "decompressBatch" | "decompressBatchAsync" | "backend"
+>;
+
+export class BlockDevice {
+  /** Device size in bytes. */
+  readonly size: number;
+  readonly pageCount: number;
+  readonly entropyThreshold: number;
+  #codec: PageCodec;
+  #pool = new PagePool();
+  #limitPages = 0;
+  #kinds: Uint8Array;
+  #sizes: Uint16Array;
+  #handles: Float64Array;
+  #patterns: BigUint64Array;
+  #counters = new DeviceCounters();
+  /** Async writes commit in the order they were issued: each waits for the one before. */
+  #commitTail: Promise<void> = Promise.resolve();
+  #staging = new Uint8Array(PAGE_SIZE);
+
+  constructor(sizeBytes: number, compressor: Compressor, options: BlockDeviceOptions = {}) {
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0) {
+      throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a positive multiple of ${PAGE_SIZE}`);
+    }
+    if (compressor === null || typeof compressor !== "object" || typeof compressor.compressBatch !== "function") {
+      throw new TruenoError("InvalidInput", "BlockDevice needs a Compressor");
+    }
+    const threshold = options.entropyThreshold ?? 7.0;
+    if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 8)) {
+      throw new TruenoError("InvalidInput", `entropyThreshold ${threshold} is not a number in 0..8`);
+    }
+    this.size = sizeBytes;
+    this.pageCount = sizeBytes / PAGE_SIZE;
+    this.entropyThreshold = threshold;
+    this.#codec = compressor;
+    this.setMemLimit(options.memLimit ?? 0);
+    try {
+      this.#kinds = new Uint8Array(this.pageCount);
+      this.#sizes = new Uint16Array(this.pageCount);
+      this.#handles = new Float64Array(this.pageCount);
+      this.#patterns = new BigUint64Array(this.pageCount);
+    } catch (e) {
+      if (e instanceof RangeError) {
+        throw new TruenoError("OutOfMemory", `no room for the page table of ${this.pageCount} pages`);
+      }
+      throw e;
+    }
+  }
+
+  /** The pool memory limit in bytes (a multiple of 4096; 0 = none). */
+  get memLimit(): number {
+    return this.#limitPages * PAGE_SIZE;
+  }
+
+  /** Sets the pool limit (rounded up to a page); it applies to later writes only, as in zram. */
+  setMemLimit(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new TruenoError("InvalidInput", `memLimit ${bytes} is not a non-negative integer`);
+    }
+    this.#limitPages = Math.ceil(bytes / PAGE_SIZE);
+  }
+
+  /** Restarts the memory high-water mark at the current use (zram's mem_used_max <- 0). */
+  resetMemUsedMax(): void {
+    this.#pool.resetMax();
+  }
+
+  /** Stores data (a whole number of pages) at a page-aligned offset; one native batch call. */
+  write(offset: number, data: Uint8Array): void {
+    const range = this.#request(offset, requireBytes(data, "write").length, "write");
+    if (range.pageCount === 0) return;
+    this.#countWrite(range);
+    let batch: BatchLike;
+    try {
+      batch = this.#codec.compressBatch(data, this.#routing());
+    } catch (e) {
+      this.#counters.failedWrites++;
+      throw e;
+    }
+    this.#commit(range.firstPage, batch, data);
+  }
+
+  /**
+   * write() off the JS thread. The data is copied at the call; the new pages replace the old ones
+   * all at once when the Promise resolves, in the order the writes were issued.
+   */
+  async writeAsync(offset: number, data: Uint8Array): Promise<void> {
+    const range = this.#request(offset, requireBytes(data, "writeAsync").length, "writeAsync");
+    if (range.pageCount === 0) return;
+    this.#countWrite(range);
+    const copy = data.slice();
+    const compressed = this.#codec.compressBatchAsync(copy, this.#routing());
+    const committed = Promise.all([compressed, this.#commitTail]).then(
+      ([batch]) => this.#commit(range.firstPage, batch, copy),
+      (e) => {
+        this.#counters.failedWrites++;
+        throw e;
+      },
+    );
+    this.#commitTail = committed.then(() => {}, () => {});
+    return committed;
+  }
+
+  /** Reads whole pages at a page-aligned offset into out; unwritten pages read as zeros. */
+  read(offset: number, out: Uint8Array): void {
+    const range = this.#request(offset, requireBytes(out, "read").length, "read");
+    if (range.pageCount === 0) return;
+    this.#countRead(range);
+    const batch = this.#gather(range, (bytes) => {
+      if (this.#staging.length < bytes) this.#staging = new Uint8Array(Math.max(bytes, this.#staging.length * 2));
+      return this.#staging;
+    });
+    try {
+      this.#codec.decompressBatch(batch, out);
+    } catch (e) {
+      this.#counters.failedReads++;
+      throw e;
+    }
+  }
+
+  /**
+   * read() off the JS thread. The stored pages are copied at the call, so the result is the device's
+   * content at that moment: each page whole, never a mix of an old and a new write.
+   */
+  async readAsync(offset: number, out: Uint8Array): Promise<void> {
+    const range = this.#request(offset, requireBytes(out, "readAsync").length, "readAsync");
+    if (range.pageCount === 0) return;
+    this.#countRead(range);
+    const batch = this.#gather(range, (bytes) => new Uint8Array(bytes));
+    try {
+      await this.#codec.decompressBatchAsync(batch, out);
+    } catch (e) {
+      this.#counters.failedReads++;
+      throw e;
+    }
+  }
+
+  /** Frees every page in the range (they read as zeros); one notify_free per page, as zram counts. */
+  discard(offset: number, length: number): void {
+    const range = this.#request(offset, length, "discard");
+    const end = range.firstPage + range.pageCount;
+    for (let page = range.firstPage; page < end; page++) this.#freePage(page);
+    this.#counters.notifyFree += range.pageCount;
+  }
+
+  /** zram serves REQ_OP_WRITE_ZEROES exactly like a discard. */
+  writeZeroes(offset: number, length: number): void {
+    const range = this.#request(offset, length, "writeZeroes");
+    const end = range.firstPage + range.pageCount;
+    for (let page = range.firstPage; page < end; page++) this.#freePage(page);
+    this.#counters.notifyFree += range.pageCount;
+  }
+
+  /** Resolves once every writeAsync issued before it has committed (the device has no other cache). */
+  flush(): Promise<void> {
+    return this.#commitTail;
+  }
+
+  /** Moves pages out of sparse pool pages and releases those; returns the pool pages released. */
+  compact(): number {
+    const kinds = this.#kinds;
+    const handles = this.#handles;
+    return this.#pool.compact({
+      forEachObject(visit) {
+        for (let page = 0; page < kinds.length; page++) {
+          if (kinds[page] !== EMPTY && kinds[page] !== Kind.Same) visit(handles[page], page);
+        }
+      },
+      relocate(page, handle) {
+        handles[page] = handle;
+      },
+    });
+  }
+
+  stats(): BlockDeviceStats {
+    return snapshotStats(this.#counters, this.#pool, this.memLimit);
+  }
+
+  /** Bytes of ArrayBuffer the pool holds (its zspages and their chunks' free slots). */
+  poolReservedBytes(): number {
+    return this.#pool.reservedBytes;
+  }
+
+  #request(offset: number, length: number, what: string): PageRange {
+    const range = pageRange(offset, length, this.size, what);
+    if (range.pageCount > MAX_BATCH_PAGES) {
+      throw new TruenoError("InvalidInput", `${what}: ${range.pageCount} pages is more than one batch (${MAX_BATCH_PAGES})`);
+    }
+    return range;
+  }
+
+  #routing() {
+    return { rawThreshold: HUGE_THRESHOLD, entropyLimit: this.entropyThreshold };
+  }
+
+  #countWrite(range: PageRange): void {
+    this.#counters.writeIos++;
+    this.#counters.writeSectors += range.pageCount * SECTORS_PER_PAGE;
+  }
+
+  #countRead(range: PageRange): void {
+    this.#counters.readIos++;
+    this.#counters.readSectors += range.pageCount * SECTORS_PER_PAGE;
+  }
+
+  /** Copies the stored bytes of a range into one arena the native batch decoder reads. */
+  #gather(range: PageRange, arenaOf: (bytes: number) => Uint8Array): BatchLike {
+    const { firstPage, pageCount } = range;
+    const end = firstPage + pageCount;
+    const kinds = this.#kinds.slice(firstPage, end);
+    const sizes = Int32Array.from(this.#sizes.subarray(firstPage, end));
+    const patterns = this.#patterns.slice(firstPage, end);
+    const offsets = new Int32Array(pageCount);
+    let total = 0;
+    for (let i = 0; i < pageCount; i++) {
+      // An empty page decodes as a SAME page of pattern 0 (its pattern slot is kept at 0).
+      if (kinds[i] === EMPTY) kinds[i] = Kind.Same;
+      offsets[i] = total;
+      total += sizes[i];
+    }
+    const arena = arenaOf(Math.max(total, PAGE_SIZE));
+    for (let i = 0; i < pageCount; i++) {
+      const size = sizes[i];
+      if (size === 0) continue;
+      const handle = this.#handles[firstPage + i];
+      const at = this.#pool.byteOffsetOf(handle);
+      arena.set(this.#pool.bytesOf(handle).subarray(at, at + size), offsets[i]);
+    }
+    return { count: pageCount, arena, offsets, sizes, kinds, patterns };
+  }
+
+  /**
+   * Stores a compressed batch page by page. Each new page is in the pool before the old one is freed;
+   * a page refused by the memory limit stops the request there: the pages before it are stored, it and
+   * the pages after it keep their previous contents (zram's behaviour for a bio).
+   */
+  #commit(firstPage: number, batch: BatchLike, data: Uint8Array): void {
+    const c = this.#counters;
+    const simd = this.#codec.backend() !== "scalar";
+    for (let i = 0; i < batch.count; i++) {
+      const page = firstPage + i;
+      const kind = batch.kinds[i];
+      const size = batch.sizes[i];
+      let handle = 0;
+      if (kind !== Kind.Same) {
+        handle = this.#pool.alloc(size);
+        if (this.#limitPages !== 0 && this.#pool.memUsedPages > this.#limitPages) {
+          this.#pool.free(handle);
+          c.failedWrites++;
+          throw new TruenoError(
+            "OutOfMemory",
+            `write: page ${page} refused: the pool would exceed its limit of ${this.memLimit} bytes` +
+              (i > 0 ? ` (the ${i} pages before it are stored)` : ""),
+          );
+        }
+        const from = batch.offsets[i];
+        this.#pool.bytesOf(handle).set(batch.arena.subarray(from, from + size), this.#pool.byteOffsetOf(handle));
+      }
+      this.#freePage(page);
+      this.#kinds[page] = kind;
+      this.#sizes[page] = size;
+      this.#handles[page] = handle;
+      c.pagesStored++;
+      c.bytesWritten += PAGE_SIZE;
+      c.bytesCompressed += size;
+      if (kind === Kind.Same) {
+        const pattern = batch.patterns[i];
+        this.#patterns[page] = pattern;
+        c.samePages++;
+        c.sameFillPathPages++;
+        if (pattern === 0n) c.zeroPages++;
+        continue;
+      }
+      c.comprDataSize += size;
+      if (kind === Kind.GpuLz4) c.gpuPages++;
+      else if (kind === Kind.Raw && this.entropyThreshold < 8 && pageEntropy(data, i * PAGE_SIZE) > this.entropyThreshold) {
+        c.entropyRoutedPages++;
+        c.scalarPages++;
+      } else if (simd) c.simdPages++;
+      else c.scalarPages++;
+      if (kind === Kind.Raw) {
+        c.hugePages++;
+        c.hugePagesSince++;
+      }
+    }
+  }
+
+  #freePage(page: number): void {
+    const kind = this.#kinds[page];
+    if (kind === EMPTY) return;
+    const c = this.#counters;
+    if (kind === Kind.Same) {
+      c.samePages--;
+      if (this.#patterns[page] === 0n) c.zeroPages--;
+      this.#patterns[page] = 0n;
+    } else {
+      this.#pool.free(this.#handles[page]);
+      c.comprDataSize -= this.#sizes[page];
+      if (kind === Kind.Raw) c.hugePages--;
+    }
+    c.pagesStored--;
+    this.#kinds[page] = EMPTY;
+    this.#sizes[page] = 0;
+  }
+}

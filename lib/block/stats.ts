@@ -1,0 +1,108 @@
+// The counters of a BlockDevice. Names follow zram's where zram has the counter.
+
+/** Live counters, updated in place by the device; stats() hands out a frozen copy. */
+export class DeviceCounters {
+  /** Pages holding data now (same-filled ones included): zram's pages_stored. */
+  pagesStored = 0;
+  /** Stored bytes now (SAME 0, RAW 4096): zram's compr_data_size. */
+  comprDataSize = 0;
+  /** Same-filled pages stored now (zero pages included): zram's same_pages. */
+  samePages = 0;
+  /** The zero-filled part of samePages. */
+  zeroPages = 0;
+  /** Pages stored raw now (compressed size reached the huge threshold, or entropy routing). */
+  hugePages = 0;
+  /** Pages ever stored raw (never decremented). */
+  hugePagesSince = 0;
+  failedReads = 0;
+  failedWrites = 0;
+  /** Pages freed by discard / write-zeroes, one per page in range, written or not. */
+  notifyFree = 0;
+  /** Bytes accepted by successful writes, cumulative. */
+  bytesWritten = 0;
+  /** Stored bytes those writes produced, cumulative (SAME 0, RAW 4096). */
+  bytesCompressed = 0;
+  /** Written pages per path, cumulative: compressed by the SIMD or the scalar page loops, by the GPU,
+   * and stored raw by entropy routing without a compression attempt (part of scalarPages). */
+  simdPages = 0;
+  scalarPages = 0;
+  gpuPages = 0;
+  entropyRoutedPages = 0;
+  /** Same-filled pages written, cumulative. */
+  sameFillPathPages = 0;
+  /** Block-layer request counters (/sys/block/<dev>/stat): requests and 512-byte sectors. */
+  readIos = 0;
+  readSectors = 0;
+  writeIos = 0;
+  writeSectors = 0;
+}
+
+export interface BlockDeviceStats {
+  readonly pagesStored: number;
+  readonly origDataSize: number;
+  readonly comprDataSize: number;
+  readonly samePages: number;
+  readonly zeroPages: number;
+  readonly hugePages: number;
+  readonly hugePagesSince: number;
+  readonly failedReads: number;
+  readonly failedWrites: number;
+  readonly notifyFree: number;
+  readonly bytesWritten: number;
+  readonly bytesCompressed: number;
+  readonly simdPages: number;
+  readonly scalarPages: number;
+  readonly gpuPages: number;
+  readonly entropyRoutedPages: number;
+  readonly sameFillPathPages: number;
+  readonly readIos: number;
+  readonly readSectors: number;
+  readonly writeIos: number;
+  readonly writeSectors: number;
+  /** Pool memory held now, in whole 4 KiB pool pages (zsmalloc's pages_allocated * 4096). */
+  readonly memUsedTotal: number;
+  readonly memUsedMax: number;
+  /** 0 = no limit. */
+  readonly memLimit: number;
+  /** Pool pages released by compaction, cumulative. */
+  readonly pagesCompacted: number;
+  /** bytesWritten / bytesCompressed (Infinity when only same-filled pages were written, 0 when none). */
+  compressionRatio(): number;
+}
+
+export function snapshotStats(
+  c: DeviceCounters,
+  pool: { memUsedTotal: number; memUsedMax: number; pagesCompacted: number },
+  memLimit: number,
+): BlockDeviceStats {
+  const bytesWritten = c.bytesWritten;
+  const bytesCompressed = c.bytesCompressed;
+  return Object.freeze({
+    pagesStored: c.pagesStored,
+    origDataSize: c.pagesStored * 4096,
+    comprDataSize: c.comprDataSize,
+    samePages: c.samePages,
+    zeroPages: c.zeroPages,
+    hugePages: c.hugePages,
+    hugePagesSince: c.hugePagesSince,
+    failedReads: c.failedReads,
+    failedWrites: c.failedWrites,
+    notifyFree: c.notifyFree,
+    bytesWritten,
+    bytesCompressed,
+    simdPages: c.simdPages,
+    scalarPages: c.scalarPages,
+    gpuPages: c.gpuPages,
+    entropyRoutedPages: c.entropyRoutedPages,
+    sameFillPathPages: c.sameFillPathPages,
+    readIos: c.readIos,
+    readSectors: c.readSectors,
+    writeIos: c.writeIos,
+    writeSectors: c.writeSectors,
+    memUsedTotal: pool.memUsedTotal,
+    memUsedMax: pool.memUsedMax,
+    memLimit,
+    pagesCompacted: pool.pagesCompacted,
+    compressionRatio: () => (bytesWritten === 0 ? 0 : bytesWritten / bytesCompressed),
+  });
+}

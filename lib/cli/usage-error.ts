@@ -1,0 +1,9 @@
+/** A bad command line: main.ts prints the message and the hint, and exits with status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const USAGE_EXIT_CODE = 2;

@@ -1,0 +1,68 @@
+/**
+ * `trueno-zram zramctl`: configures an emulated zram device (SysfsInterface), stores pages in it and
+ * prints it the way util-linux zramctl prints a real device.
+ */
+import process from "node:process";
+import { formatZramctl, PAGE_SIZE, SysfsError, SysfsInterface } from "../../mod.ts";
+import { integerOption, parseOptions, stringOption } from "./args.ts";
+import { readPagesFile } from "./pages-file.ts";
+import { UsageError } from "./usage-error.ts";
+import { syntheticWorkload } from "./workload.ts";
+
+export const ZRAMCTL_HELP = `Usage: trueno-zram zramctl [options]
+
+Configures an emulated zram device, writes pages into it and prints it like util-linux zramctl.
+
+Options:
+  --input FILE          store the pages of FILE (whole 4096-byte pages); default: the built-in
+                        synthetic workload (see 'trueno-zram bench --help')
+  --pages N             pages of the built-in workload (default 4096 = 16 MiB)
+  --algorithm NAME      comp_algorithm of the device (default lz4)
+  --disksize SIZE       disksize, with the kernel's suffixes (K, M, G); default: the pages' size
+  --name NAME           device name printed (default zram0)
+`;
+
+const SPEC = {
+  input: "string",
+  pages: "string",
+  algorithm: "string",
+  disksize: "string",
+  name: "string",
+  help: "boolean",
+} as const;
+
+/** Applies one attribute; a value the emulated kernel refuses is the user's bad argument. */
+function configure(sys: SysfsInterface, attr: string, value: string): void {
+  try {
+    sys.writeAttr(attr, value);
+  } catch (e) {
+    if (e instanceof SysfsError) throw new UsageError(`${attr} '${value}' refused: ${e.message}`);
+    throw e;
+  }
+}
+
+export function runZramctl(argv: readonly string[]): number {
+  const opts = parseOptions(argv, SPEC, "zramctl");
+  if (opts.has("help")) {
+    process.stdout.write(ZRAMCTL_HELP);
+    return 0;
+  }
+  const input = stringOption(opts.get("input"));
+  if (input !== undefined && opts.has("pages")) {
+    throw new UsageError("--pages applies to the built-in workload only; --input takes every page of FILE");
+  }
+  const nPages = integerOption(opts.get("pages"), "pages", 1, 262144, 4096);
+  const name = stringOption(opts.get("name")) ?? "zram0";
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) throw new UsageError(`--name '${name}': letters, digits, - and _ only`);
+  const pages = input === undefined ? syntheticWorkload(nPages) : readPagesFile(input);
+  const count = pages.length / PAGE_SIZE;
+
+  const sys = new SysfsInterface();
+  configure(sys, "comp_algorithm", stringOption(opts.get("algorithm")) ?? "lz4");
+  configure(sys, "disksize", stringOption(opts.get("disksize")) ?? String(pages.length));
+  const capacity = Number(sys.readAttr("disksize").trim()) / PAGE_SIZE;
+  if (count > capacity) throw new UsageError(`${count} pages do not fit a disksize of ${capacity} pages`);
+  for (let i = 0; i < count; i++) sys.writePage(i, pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+  process.stdout.write(formatZramctl(sys, name));
+  return 0;
+}

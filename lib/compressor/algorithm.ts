@@ -1,0 +1,66 @@
+import { Algo } from "../ffi/abi.ts";
+
+export type AlgorithmName = "lz4" | "lz4hc" | "zstd" | "adaptive" | "none";
+
+/** Level range and default per algorithm; the level of LZ4 is its acceleration. */
+const LEVELS: Record<AlgorithmName, { min: number; max: number; default: number }> = {
+  lz4: { min: 1, max: 65537, default: 1 },
+  lz4hc: { min: 3, max: 12, default: 9 }, // LZ4HC_CLEVEL_MIN..LZ4HC_CLEVEL_MAX
+  zstd: { min: 1, max: 19, default: 1 },
+  adaptive: { min: 0, max: 0, default: 0 },
+  none: { min: 0, max: 0, default: 0 },
+};
+
+const CODES: Record<AlgorithmName, number> = {
+  lz4: Algo.Lz4,
+  lz4hc: Algo.Lz4hc,
+  zstd: Algo.Zstd,
+  adaptive: Algo.Adaptive,
+  none: Algo.None,
+};
+
+/**
+ * A compression algorithm with its level. Levels are checked when a compressor is built, so
+ * `Algorithm.Zstd(42)` is a value, and `builder.algorithm(Algorithm.Zstd(42)).build()` throws InvalidInput.
+ */
+export class Algorithm {
+  /** LZ4, default acceleration. */
+  static readonly Lz4: Algorithm = new Algorithm("lz4", LEVELS.lz4.default);
+  /** Per page: same-fill, else the codec the page's measurements favour. */
+  static readonly Adaptive: Algorithm = new Algorithm("adaptive", 0);
+  /** Store every page as is (same-filled pages are still detected). */
+  static readonly None: Algorithm = new Algorithm("none", 0);
+
+  /** LZ4-HC, level 3..12 (default 9); decodes with the LZ4 decoder. */
+  static Lz4hc(level: number = LEVELS.lz4hc.default): Algorithm {
+    return new Algorithm("lz4hc", level);
+  }
+
+  /** Zstandard, level 1..19 (default 1). */
+  static Zstd(level: number = LEVELS.zstd.default): Algorithm {
+    return new Algorithm("zstd", level);
+  }
+
+  private constructor(readonly name: AlgorithmName, readonly level: number) {
+    Object.freeze(this);
+  }
+
+  /** Whether the level is an integer within the algorithm's range. */
+  isValid(): boolean {
+    const range = LEVELS[this.name];
+    return Number.isInteger(this.level) && this.level >= range.min && this.level <= range.max;
+  }
+
+  /** The header's TZ_ALGO_* number. */
+  code(): number {
+    return CODES[this.name];
+  }
+
+  equals(other: Algorithm): boolean {
+    return other instanceof Algorithm && other.name === this.name && other.level === this.level;
+  }
+
+  toString(): string {
+    return LEVELS[this.name].max > 0 ? `${this.name}(${this.level})` : this.name;
+  }
+}

@@ -1,0 +1,60 @@
+import { PAGE_SIZE } from "../ffi/abi.ts";
+import { TruenoError } from "../ffi/errors.ts";
+import { kindOfCode } from "./kind.ts";
+import { CompressedPage } from "./page.ts";
+
+/** The raw native results of a batch; what decompressBatch accepts. */
+export interface BatchLike {
+  readonly count: number;
+  /** Page i's stored bytes are arena[offsets[i] .. offsets[i] + sizes[i]). */
+  readonly arena: Uint8Array;
+  readonly offsets: Int32Array;
+  readonly sizes: Int32Array;
+  /** TZ_KIND_* per page. */
+  readonly kinds: Uint8Array;
+  /** SAME pattern per page, 0n for other kinds. */
+  readonly patterns: BigUint64Array;
+}
+
+/** N pages compressed in one call. page(i) is a view into the arena (no copy). */
+export class CompressedBatch implements BatchLike {
+  constructor(
+    readonly count: number,
+    readonly arena: Uint8Array,
+    readonly offsets: Int32Array,
+    readonly sizes: Int32Array,
+    readonly kinds: Uint8Array,
+    readonly patterns: BigUint64Array,
+    /** Sum of the stored sizes of all pages. */
+    readonly totalBytes: number,
+  ) {}
+
+  page(i: number): CompressedPage {
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) {
+      throw new TruenoError("InvalidInput", `page index ${i} is outside 0..${this.count - 1}`);
+    }
+    const kind = kindOfCode(this.kinds[i]);
+    if (kind === undefined) throw new TruenoError("CorruptedData", `page ${i} has unknown kind ${this.kinds[i]}`);
+    const start = this.offsets[i];
+    return new CompressedPage(this.arena.subarray(start, start + this.sizes[i]), kind, this.patterns[i]);
+  }
+
+  /** Original bytes / stored bytes over the whole batch (Infinity when every page is SAME). */
+  ratio(): number {
+    return (this.count * PAGE_SIZE) / this.totalBytes;
+  }
+}
+
+/** Throws InvalidInput unless `b` has the fields of a batch, each long enough for b.count pages. */
+export function checkBatchLike(b: BatchLike): void {
+  const bad = (why: string) => new TruenoError("InvalidInput", `not a compressed batch: ${why}`);
+  if (typeof b !== "object" || b === null) throw bad("not an object");
+  if (!Number.isInteger(b.count) || b.count < 0) throw bad(`count ${b.count} is not a page count`);
+  if (!(b.arena instanceof Uint8Array)) throw bad("arena must be a Uint8Array");
+  if (!(b.offsets instanceof Int32Array) || b.offsets.length < b.count) throw bad("offsets must be an Int32Array of count");
+  if (!(b.sizes instanceof Int32Array) || b.sizes.length < b.count) throw bad("sizes must be an Int32Array of count");
+  if (!(b.kinds instanceof Uint8Array) || b.kinds.length < b.count) throw bad("kinds must be a Uint8Array of count");
+  if (!(b.patterns instanceof BigUint64Array) || b.patterns.length < b.count) {
+    throw bad("patterns must be a BigUint64Array of count");
+  }
+}

@@ -1,0 +1,279 @@
+import { Backend, Kind, PAGE_META_BYTES, PAGE_SIZE, PATTERN_BYTES } from "../ffi/abi.ts";
+import { checkStatus, codeOfStatus, TruenoError } from "../ffi/errors.ts";
+import { nativeLibrary } from "../ffi/load.ts";
+import type { NativeLibrary } from "../ffi/symbols.ts";
+import { backendName, type SimdBackend } from "../simd.ts";
+import { Algorithm } from "./algorithm.ts";
+import { type BatchLike, checkBatchLike, CompressedBatch } from "./batch.ts";
+import { requirePage, requireOutput, requirePages } from "./input.ts";
+import { codeOfKind, kindOfCode } from "./kind.ts";
+import { type CompressOptions, resolveOptions } from "./options.ts";
+import { CompressedPage, patternBytes } from "./page.ts";
+import { CompressionStats } from "./stats.ts";
+
+/** Buffers of async jobs in flight: referenced here so that nothing frees them before the job ends. */
+const inFlight = new Set<unknown>();
+
+/** Below this size a caller's array is copied before an async job keeps its address (engines may move
+ * the storage of small typed arrays). */
+const STABLE_MIN_BYTES = 4096;
+
+/** Frees the native state of compressors that were dropped without close(). */
+const finalizer = new FinalizationRegistry<number>((handle) => nativeLibrary().symbols.tz_compressor_free(handle));
+
+/** Per-page result arrays of a batch, in one ArrayBuffer of its own (a stable address for async jobs). */
+function allocateBatch(count: number) {
+  const meta = new ArrayBuffer(count * (4 + 4 + PATTERN_BYTES + 1));
+  return {
+    arena: new Uint8Array(new ArrayBuffer(count * PAGE_SIZE)),
+    offsets: new Int32Array(meta, 0, count),
+    sizes: new Int32Array(meta, 4 * count, count),
+    patterns: new BigUint64Array(meta, 8 * count, count),
+    kinds: new Uint8Array(meta, 16 * count, count),
+  };
+}
+
+type BatchArray = Uint8Array | Int32Array | BigUint64Array;
+
+/** `array` itself, or for a small one a copy in an ArrayBuffer of its own. */
+function stable<T extends BatchArray>(array: T): T {
+  if (array.byteLength >= STABLE_MIN_BYTES) return array;
+  const copy = new (array.constructor as new (buffer: ArrayBuffer) => T)(new ArrayBuffer(array.byteLength));
+  copy.set(array as never);
+  return copy;
+}
+
+const now = () => performance.now();
+const MS_TO_NS = 1e6;
+
+/** Compresses and decompresses 4096-byte pages through libtrueno_zram. Build it with CompressorBuilder. */
+export class Compressor {
+  readonly algorithm: Algorithm;
+  #lib: NativeLibrary;
+  #handle: number;
+  #closed = false;
+  #stats = new CompressionStats();
+  // Scratch for single-page calls; passed to each call, never kept as a pointer.
+  #pageOut = new Uint8Array(PAGE_SIZE);
+  #meta = new Uint8Array(PAGE_META_BYTES);
+  #pattern = new Uint8Array(PATTERN_BYTES);
+
+  /** threads: 0 = the library's default (available cores). backend: a TZ_BACKEND_* number. */
+  constructor(algorithm: Algorithm, threads = 0, backend: number = Backend.Auto) {
+    if (!(algorithm instanceof Algorithm) || !algorithm.isValid()) {
+      throw new TruenoError("InvalidInput", `unknown algorithm or level: ${String(algorithm)}`);
+    }
+    this.algorithm = algorithm;
+    this.#lib = nativeLibrary();
+    this.#handle = checkStatus(
+      this.#lib.symbols.tz_compressor_new(algorithm.code(), algorithm.level, threads, backend),
+      "creating a compressor",
+    );
+    finalizer.register(this, this.#handle, this);
+  }
+
+  #open(): NativeLibrary["symbols"] {
+    if (this.#closed) throw new TruenoError("Closed", "this compressor was closed");
+    return this.#lib.symbols;
+  }
+
+  /** One page (exactly 4096 bytes) to its stored form. */
+  compress(page: Uint8Array, opts?: CompressOptions): CompressedPage {
+    const sym = this.#open();
+    requirePage(page);
+    const { rawThreshold, entropyLimit } = resolveOptions(opts);
+    const start = now();
+    const size = checkStatus(
+      sym.tz_compress_page(this.#handle, page, rawThreshold, entropyLimit, this.#pageOut, PAGE_SIZE, this.#meta),
+      "compress",
+    );
+    const kind = kindOfCode(this.#meta[0]);
+    if (kind === undefined) throw new TruenoError("AbiMismatch", `the library stored unknown kind ${this.#meta[0]}`);
+    const pattern = kind === "same" ? new DataView(this.#meta.buffer).getBigUint64(8, true) : 0n;
+    const result = new CompressedPage(this.#pageOut.slice(0, size), kind, pattern);
+    this.#countCompressed(1, size, now() - start, kind === "same" ? 1 : 0, kind === "raw" ? 1 : 0);
+    return result;
+  }
+
+  /** A new 4096-byte page from its stored form. */
+  decompress(page: CompressedPage): Uint8Array {
+    const out = new Uint8Array(PAGE_SIZE);
+    this.#decompressPage(page, out);
+    return out;
+  }
+
+  /** Decodes into out[0..4096); on failure `out` is left as it was. */
+  decompressInto(page: CompressedPage, out: Uint8Array): void {
+    requireOutput(out, PAGE_SIZE);
+    this.#decompressPage(page, this.#pageOut);
+    out.set(this.#pageOut);
+  }
+
+  #decompressPage(page: CompressedPage, out: Uint8Array): void {
+    const sym = this.#open();
+    if (!(page instanceof CompressedPage)) throw new TruenoError("InvalidInput", "decompress needs a CompressedPage");
+    const start = now();
+    checkStatus(
+      sym.tz_decompress_page(
+        this.#handle,
+        codeOfKind(page.kind),
+        page.data,
+        page.data.length,
+        patternBytes(page.pattern, this.#pattern),
+        out,
+      ),
+      "decompress",
+    );
+    this.#stats.decompressTimeNs += (now() - start) * MS_TO_NS;
+  }
+
+  /** n pages (pages.length = n * 4096) in one native call spread over the compressor's threads. */
+  compressBatch(pages: Uint8Array, opts?: CompressOptions): CompressedBatch {
+    const sym = this.#open();
+    const count = requirePages(pages);
+    const { rawThreshold, entropyLimit } = resolveOptions(opts);
+    const b = allocateBatch(count);
+    const start = now();
+    const total = count === 0 ? 0 : checkStatus(
+      sym.tz_compress_batch(
+        this.#handle, pages, count, rawThreshold, entropyLimit,
+        b.arena, b.arena.length, b.offsets, b.sizes, b.kinds, b.patterns,
+      ),
+      "compressBatch",
+    );
+    return this.#finishBatch(count, b, total, now() - start);
+  }
+
+  /** compressBatch off the JS thread. `pages` must stay untouched until the Promise settles. */
+  async compressBatchAsync(pages: Uint8Array, opts?: CompressOptions): Promise<CompressedBatch> {
+    const sym = this.#open();
+    const count = requirePages(pages);
+    const { rawThreshold, entropyLimit } = resolveOptions(opts);
+    const b = allocateBatch(count);
+    if (count === 0) return this.#finishBatch(count, b, 0, 0);
+    const start = now();
+    const job = checkStatus(
+      sym.tz_compress_batch_async(
+        this.#handle, pages, count, rawThreshold, entropyLimit,
+        b.arena, b.arena.length, b.offsets, b.sizes, b.kinds, b.patterns,
+      ),
+      "compressBatchAsync",
+    );
+    const total = checkStatus(await this.#wait(job, [pages, b]), "compressBatchAsync");
+    return this.#finishBatch(count, b, total, now() - start);
+  }
+
+  #finishBatch(count: number, b: ReturnType<typeof allocateBatch>, total: number, ms: number): CompressedBatch {
+    let same = 0;
+    let raw = 0;
+    for (const kind of b.kinds) {
+      if (kind === Kind.Same) same++;
+      else if (kind === Kind.Raw) raw++;
+    }
+    this.#countCompressed(count, total, ms, same, raw);
+    return new CompressedBatch(count, b.arena, b.offsets, b.sizes, b.kinds, b.patterns, total);
+  }
+
+  /**
+   * All pages of a batch into `out` (or a new buffer), page i at out[i * 4096). A page that does not
+   * decode throws CorruptedData (naming the first such page); the other pages are decoded into `out` then.
+   */
+  decompressBatch(batch: BatchLike, out?: Uint8Array): Uint8Array {
+    const sym = this.#open();
+    checkBatchLike(batch);
+    const target = out === undefined ? new Uint8Array(batch.count * PAGE_SIZE) : requireOutput(out, batch.count * PAGE_SIZE);
+    if (batch.count === 0) return target;
+    const status = new Int32Array(batch.count);
+    const start = now();
+    const failed = checkStatus(
+      sym.tz_decompress_batch(
+        this.#handle, batch.arena, batch.arena.length, batch.offsets, batch.sizes, batch.kinds, batch.patterns,
+        batch.count, target, target.length, status,
+      ),
+      "decompressBatch",
+    );
+    this.#stats.decompressTimeNs += (now() - start) * MS_TO_NS;
+    if (failed > 0) throw batchFailure(failed, status);
+    return target;
+  }
+
+  /** decompressBatch off the JS thread. The batch and `out` must stay untouched until the Promise settles. */
+  async decompressBatchAsync(batch: BatchLike, out?: Uint8Array): Promise<Uint8Array> {
+    const sym = this.#open();
+    checkBatchLike(batch);
+    const target = out === undefined ? new Uint8Array(batch.count * PAGE_SIZE) : requireOutput(out, batch.count * PAGE_SIZE);
+    if (batch.count === 0) return target;
+    const arena = stable(batch.arena);
+    const offsets = stable(batch.offsets);
+    const sizes = stable(batch.sizes);
+    const kinds = stable(batch.kinds);
+    const patterns = stable(batch.patterns);
+    const status = new Int32Array(new ArrayBuffer(batch.count * 4));
+    const start = now();
+    const job = checkStatus(
+      sym.tz_decompress_batch_async(
+        this.#handle, arena, arena.length, offsets, sizes, kinds, patterns,
+        batch.count, target, target.length, status,
+      ),
+      "decompressBatchAsync",
+    );
+    const failed = checkStatus(await this.#wait(job, [arena, offsets, sizes, kinds, patterns, target, status]), "decompressBatchAsync");
+    this.#stats.decompressTimeNs += (now() - start) * MS_TO_NS;
+    if (failed > 0) throw batchFailure(failed, status);
+    return target;
+  }
+
+  async #wait(job: number, buffers: unknown[]): Promise<number> {
+    inFlight.add(buffers);
+    try {
+      return await this.#lib.waitJob(job);
+    } finally {
+      inFlight.delete(buffers);
+    }
+  }
+
+  #countCompressed(pages: number, bytesOut: number, ms: number, same: number, raw: number): void {
+    const s = this.#stats;
+    s.pages += pages;
+    s.bytesIn += pages * PAGE_SIZE;
+    s.bytesOut += bytesOut;
+    s.compressTimeNs += ms * MS_TO_NS;
+    s.samePages += same;
+    s.rawPages += raw;
+  }
+
+  /** A snapshot of the counters since build() or the last resetStats(). */
+  stats(): CompressionStats {
+    this.#open();
+    return this.#stats.copy();
+  }
+
+  resetStats(): void {
+    this.#open();
+    this.#stats = new CompressionStats();
+  }
+
+  /** The SIMD backend of the compressor's page loops. */
+  backend(): SimdBackend {
+    return backendName(checkStatus(this.#open().tz_compressor_backend(this.#handle), "backend"));
+  }
+
+  /** Batch worker threads. */
+  threads(): number {
+    return checkStatus(this.#open().tz_compressor_threads(this.#handle), "threads");
+  }
+
+  /** Frees the native state (the library waits for this compressor's running jobs). Later calls throw Closed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    finalizer.unregister(this);
+    checkStatus(this.#lib.symbols.tz_compressor_free(this.#handle), "close");
+  }
+}
+
+function batchFailure(failed: number, status: Int32Array): TruenoError {
+  const first = status.findIndex((s) => s < 0);
+  const code = codeOfStatus(status[first]);
+  return new TruenoError(code, `${failed} of ${status.length} pages did not decode; the first is page ${first}`);
+}

@@ -1,0 +1,114 @@
+import { PAGE_SIZE, PATTERN_BYTES } from "../ffi/abi.ts";
+import { TruenoError } from "../ffi/errors.ts";
+import type { Algorithm } from "./algorithm.ts";
+import { algorithmOfKind, codeOfKind, kindOfCode, type PageKind } from "./kind.ts";
+
+/*
+ * Self-describing form (toBytes), little-endian, a 16-byte header then the stored bytes:
+ *   0..2 "TZ"   2 format version   3 TZ_KIND_*   4..8 stored length   8..16 SAME pattern (else 0)
+ */
+const MAGIC_0 = 0x54; // "T"
+const MAGIC_1 = 0x5a; // "Z"
+const FORMAT_VERSION = 1;
+export const PAGE_HEADER_BYTES = 16;
+const MAX_PATTERN = (1n << 64n) - 1n;
+
+/** One compressed page: its stored bytes and its one authoritative kind. */
+export class CompressedPage {
+  /** The stored bytes: empty for SAME, the page itself for RAW, a codec's output otherwise. */
+  readonly data: Uint8Array;
+  /** Bytes of the page before compression (always PAGE_SIZE). */
+  readonly originalSize: number = PAGE_SIZE;
+  /** How the page is stored. */
+  readonly kind: PageKind;
+  /** For a SAME page the 64-bit word repeated 512 times (kernel rule); 0n otherwise. */
+  readonly pattern: bigint;
+
+  constructor(data: Uint8Array, kind: PageKind, pattern: bigint = 0n) {
+    if (!(data instanceof Uint8Array)) throw new TruenoError("InvalidInput", "page data must be a Uint8Array");
+    if (kindOfCode(codeOfKind(kind)) !== kind) throw new TruenoError("InvalidInput", `unknown page kind ${kind}`);
+    if (typeof pattern !== "bigint" || pattern < 0n || pattern > MAX_PATTERN) {
+      throw new TruenoError("InvalidInput", "a page pattern is a bigint in 0..2^64-1");
+    }
+    this.data = data;
+    this.kind = kind;
+    this.pattern = pattern;
+  }
+
+  /** The algorithm that decodes this page (the page's actual kind, not the compressor's setting). */
+  get algorithm(): Algorithm {
+    return algorithmOfKind(this.kind);
+  }
+
+  /** originalSize / stored size; Infinity for a SAME page, which stores no bytes. */
+  ratio(): number {
+    return this.originalSize / this.data.length;
+  }
+
+  bytesSaved(): number {
+    return this.originalSize - this.data.length;
+  }
+
+  /** Whether the page is stored in fewer bytes than the original (SAME or a codec), not RAW. */
+  isCompressed(): boolean {
+    return this.kind !== "raw";
+  }
+
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(PAGE_HEADER_BYTES + this.data.length);
+    const view = new DataView(out.buffer);
+    out[0] = MAGIC_0;
+    out[1] = MAGIC_1;
+    out[2] = FORMAT_VERSION;
+    out[3] = codeOfKind(this.kind);
+    view.setUint32(4, this.data.length, true);
+    view.setBigUint64(8, this.pattern, true);
+    out.set(this.data, PAGE_HEADER_BYTES);
+    return out;
+  }
+
+  /** Reads toBytes' form; throws CorruptedData for anything that is not a well-formed page of it. */
+  static fromBytes(bytes: Uint8Array): CompressedPage {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TruenoError("InvalidInput", "CompressedPage.fromBytes needs a Uint8Array");
+    }
+    const corrupt = (why: string) => new TruenoError("CorruptedData", `not a compressed page: ${why}`);
+    if (bytes.length < PAGE_HEADER_BYTES) throw corrupt(`${bytes.length} bytes is shorter than the header`);
+    if (bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) throw corrupt("bad magic");
+    if (bytes[2] !== FORMAT_VERSION) throw corrupt(`unknown format version ${bytes[2]}`);
+    const kind = kindOfCode(bytes[3]);
+    if (kind === undefined) throw corrupt(`unknown kind ${bytes[3]}`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const length = view.getUint32(4, true);
+    const pattern = view.getBigUint64(8, true);
+    if (length !== bytes.length - PAGE_HEADER_BYTES) {
+      throw corrupt(`header says ${length} stored bytes, ${bytes.length - PAGE_HEADER_BYTES} follow`);
+    }
+    checkStoredShape(kind, length, pattern, corrupt);
+    return new CompressedPage(bytes.slice(PAGE_HEADER_BYTES), kind, pattern);
+  }
+}
+
+/** The size and pattern rules every stored page obeys, by kind. */
+export function checkStoredShape(
+  kind: PageKind,
+  length: number,
+  pattern: bigint,
+  fail: (why: string) => Error,
+): void {
+  if (kind === "same") {
+    if (length !== 0) throw fail(`a SAME page stores no bytes, not ${length}`);
+    return;
+  }
+  if (pattern !== 0n) throw fail(`only a SAME page has a pattern`);
+  if (kind === "raw" && length !== PAGE_SIZE) throw fail(`a RAW page stores ${PAGE_SIZE} bytes, not ${length}`);
+  if (kind !== "raw" && (length < 1 || length >= PAGE_SIZE)) {
+    throw fail(`a ${kind} page stores 1..${PAGE_SIZE - 1} bytes, not ${length}`);
+  }
+}
+
+/** The 8 little-endian bytes of a SAME pattern, as the native calls take it. */
+export function patternBytes(pattern: bigint, out: Uint8Array): Uint8Array {
+  new DataView(out.buffer, out.byteOffset, PATTERN_BYTES).setBigUint64(0, pattern, true);
+  return out;
+}

@@ -1,0 +1,54 @@
+import { Status } from "./abi.ts";
+
+export type TruenoErrorCode =
+  | "BufferTooSmall"
+  | "CorruptedData"
+  | "InvalidInput"
+  | "Unsupported"
+  | "GpuNotAvailable"
+  | "GpuError"
+  | "OutOfMemory"
+  | "Closed"
+  | "LibraryNotFound"
+  | "AbiMismatch";
+
+/** Every failure of this module: a code to branch on and a message for people. */
+export class TruenoError extends Error {
+  readonly code: TruenoErrorCode;
+
+  constructor(code: TruenoErrorCode, message: string) {
+    super(`${code}: ${message}`);
+    this.name = "TruenoError";
+    this.code = code;
+  }
+}
+
+/** The one mapping of the library's negative status codes to error codes. */
+export function codeOfStatus(status: number): TruenoErrorCode {
+  switch (status) {
+    case Status.BufferTooSmall:
+      return "BufferTooSmall";
+    case Status.Corrupted:
+      return "CorruptedData";
+    case Status.Invalid:
+      return "InvalidInput";
+    case Status.Unsupported:
+      return "Unsupported";
+    case Status.GpuNotAvailable:
+      return "GpuNotAvailable";
+    case Status.NoMemory:
+      return "OutOfMemory";
+    case Status.Closed:
+      return "Closed";
+    case Status.GpuFailed:
+      return "GpuError";
+    default:
+      throw new TruenoError("AbiMismatch", `the library returned the unknown status ${status}`);
+  }
+}
+
+/** Returns a non-negative status as is; throws the matching TruenoError for a negative one. */
+export function checkStatus(status: number, what: string): number {
+  if (status >= 0) return status;
+  throw new TruenoError(codeOfStatus(status), `${what} failed (status ${status})`);
+}

@@ -1,0 +1,22 @@
+/** The errno names a zram attribute write (or a device I/O) can fail with, as Linux reports them. */
+export type SysfsErrno =
+  | "EINVAL"
+  | "EBUSY"
+  | "EACCES"
+  | "E2BIG"
+  | "ERANGE"
+  | "ENOENT"
+  | "ENOSPC"
+  | "EIO"
+  | "ENOMEM";
+
+/** A failed attribute read or write: `errno` is what the kernel would have returned. */
+export class SysfsError extends Error {
+  readonly errno: SysfsErrno;
+
+  constructor(errno: SysfsErrno, message: string) {
+    super(`${errno}: ${message}`);
+    this.name = "SysfsError";
+    this.errno = errno;
+  }
+}

@@ -1,0 +1,313 @@
+// A zram device as Linux 6.18 shows it under /sys/block/zramN: the same attribute files, parsing,
+// errno, state rules and counters, over a BlockDevice. See ../shared/zram-sysfs.md.
+import { totalmem } from "node:os";
+import { PAGE_SIZE } from "../ffi/abi.ts";
+import { TruenoError } from "../ffi/errors.ts";
+import { CompressorBuilder } from "../compressor/builder.ts";
+import type { Compressor } from "../compressor/compressor.ts";
+import { BlockDevice } from "../block/device.ts";
+import { parseAlgorithmParams } from "./algorithm_params.ts";
+import { codecFor, DEFAULT_ZRAM_ALGORITHM, matchAlgorithm, ZRAM_ALGORITHMS } from "./algorithms.ts";
+import { ATTRIBUTES, MAX_ALGO_NAME } from "./attributes.ts";
+import { SysfsError } from "./errors.ts";
+import {
+  type BlockLayerStat,
+  formatBlockStat,
+  formatDebugStat,
+  formatIoStat,
+  formatMmStat,
+  type IoStat,
+  type MmStat,
+} from "./format.ts";
+import { storeInput } from "./input.ts";
+import { kstrtou16, kstrtoull } from "./kstrto.ts";
+import { memparse, pageAlignU64 } from "./memparse.ts";
+
+/** The kernel's zram table entry (handle + flags): what a device of N pages costs up front. */
+const TABLE_ENTRY_BYTES = 16;
+const PAGE_SHIFT = 12n;
+const U64_MASK = (1n << 64n) - 1n;
+
+export interface SysfsOptions {
+  /** Batch threads of the device's compressor; 0 = the library's default. */
+  threads?: number;
+}
+
+export class SysfsInterface {
+  #threads: number;
+  #disksize = 0;
+  /** comp_algorithm as written (one trailing newline stripped), like zram->comp_algs[0]. */
+  #algorithm: string = DEFAULT_ZRAM_ALGORITHM;
+  #level: number | null = null;
+  /** mem_limit in pages; u64 like zram->limit_pages (a limit may exceed 2^53 bytes). */
+  #limitPages = 0n;
+  #device: BlockDevice | null = null;
+  #compressor: Compressor | null = null;
+  #openers = 0;
+
+  constructor(options: SysfsOptions = {}) {
+    this.#threads = options.threads ?? 0;
+  }
+
+  /** Writes an attribute file; returns the bytes accepted. Throws SysfsError with the kernel's errno. */
+  writeAttr(name: string, value: string | Uint8Array): number {
+    const spec = this.#spec(name);
+    if (!spec.writable) throw new SysfsError("EACCES", `${name} is read-only`);
+    const input = storeInput(value);
+    if (input.length === 0) return 0;
+    const s = input.text;
+    switch (name) {
+      case "disksize":
+        this.#storeDisksize(s);
+        break;
+      case "reset":
+        this.#storeReset(s);
+        break;
+      case "comp_algorithm":
+        this.#storeCompAlgorithm(s);
+        break;
+      case "algorithm_params":
+        this.#storeAlgorithmParams(s);
+        break;
+      case "mem_limit":
+        this.#storeMemLimit(s);
+        break;
+      case "mem_used_max":
+        this.#storeMemUsedMax(s);
+        break;
+      case "compact":
+        this.#requireInitialised("compact").compact();
+        break;
+      case "idle":
+        // Only "all" exists without access-time tracking; the idle marks feed writeback, which is off.
+        if (s !== "all" && s !== "all\n") throw new SysfsError("EINVAL", `idle takes "all", not ${JSON.stringify(s)}`);
+        this.#requireInitialised("idle");
+        break;
+    }
+    return input.length;
+  }
+
+  /** Reads an attribute file: the exact text the kernel prints. */
+  readAttr(name: string): string {
+    const spec = this.#spec(name);
+    if (!spec.readable) throw new SysfsError("EACCES", `${name} is write-only`);
+    switch (name) {
+      case "disksize":
+        return `${this.#disksize}\n`;
+      case "initstate":
+        return this.#device === null ? "0\n" : "1\n";
+      case "size":
+        return `${this.#disksize / 512}\n`;
+      case "comp_algorithm":
+        return ZRAM_ALGORITHMS.map((a) => (a === this.#algorithm ? `[${a}] ` : `${a} `)).join("") + "\n";
+      case "mm_stat":
+        return formatMmStat(this.mmStat());
+      case "io_stat":
+        return formatIoStat(this.ioStat());
+      case "debug_stat":
+        // miss_free counts slot-lock misses of the kernel's swap free hook: none here.
+        return formatDebugStat(0);
+      default:
+        return formatBlockStat(this.blockStat());
+    }
+  }
+
+  mmStat(): MmStat {
+    const d = this.#device?.stats();
+    return {
+      origDataSize: d?.origDataSize ?? 0,
+      comprDataSize: d?.comprDataSize ?? 0,
+      memUsedTotal: d?.memUsedTotal ?? 0,
+      memLimit: (this.#limitPages << PAGE_SHIFT) & U64_MASK,
+      memUsedMax: d?.memUsedMax ?? 0,
+      samePages: d?.samePages ?? 0,
+      pagesCompacted: d?.pagesCompacted ?? 0,
+      hugePages: d?.hugePages ?? 0,
+      hugePagesSince: d?.hugePagesSince ?? 0,
+    };
+  }
+
+  ioStat(): IoStat {
+    const d = this.#device?.stats();
+    return { failedReads: d?.failedReads ?? 0, failedWrites: d?.failedWrites ?? 0, notifyFree: d?.notifyFree ?? 0 };
+  }
+
+  /** /sys/block/zramN/stat. Times are not modelled (0); discards and flushes are not counted, as on zram. */
+  blockStat(): BlockLayerStat {
+    const d = this.#device?.stats();
+    return {
+      readIos: d?.readIos ?? 0,
+      readMerges: 0,
+      readSectors: d?.readSectors ?? 0,
+      readTicks: 0,
+      writeIos: d?.writeIos ?? 0,
+      writeMerges: 0,
+      writeSectors: d?.writeSectors ?? 0,
+      writeTicks: 0,
+      inFlight: 0,
+      ioTicks: 0,
+      timeInQueue: 0,
+      discardIos: 0,
+      discardMerges: 0,
+      discardSectors: 0,
+      discardTicks: 0,
+      flushIos: 0,
+      flushTicks: 0,
+    };
+  }
+
+  /** The emulated block device, or null before disksize is set. */
+  device(): BlockDevice | null {
+    return this.#device;
+  }
+
+  /** Writes one 4096-byte page at page `index`, like a 4 KiB O_DIRECT write to /dev/zramN. */
+  writePage(index: number, page: Uint8Array): void {
+    if (!(page instanceof Uint8Array) || page.length !== PAGE_SIZE) {
+      throw new SysfsError("EINVAL", `a page is ${PAGE_SIZE} bytes`);
+    }
+    const device = this.#deviceForPage(index);
+    if (device === null) throw new SysfsError("ENOSPC", `page ${index} is past the end of the device`);
+    try {
+      device.write(index * PAGE_SIZE, page);
+    } catch (e) {
+      if (e instanceof TruenoError) throw new SysfsError("EIO", e.message);
+      throw e;
+    }
+  }
+
+  /** Reads page `index` into out (4096 bytes); returns the bytes read: 0 past the end, like read(2). */
+  readPage(index: number, out: Uint8Array): number {
+    if (!(out instanceof Uint8Array) || out.length !== PAGE_SIZE) {
+      throw new SysfsError("EINVAL", `a page is ${PAGE_SIZE} bytes`);
+    }
+    const device = this.#deviceForPage(index);
+    if (device === null) return 0;
+    try {
+      device.read(index * PAGE_SIZE, out);
+    } catch (e) {
+      if (e instanceof TruenoError) throw new SysfsError("EIO", e.message);
+      throw e;
+    }
+    return PAGE_SIZE;
+  }
+
+  /** Discards `count` pages from page `index` (BLKDISCARD). */
+  discardPages(index: number, count: number): void {
+    const device = this.#device;
+    if (device === null || !Number.isInteger(index) || !Number.isInteger(count) || index < 0 || count < 0 ||
+      index + count > device.pageCount) {
+      throw new SysfsError("EINVAL", `pages ${index}+${count} are not inside the device`);
+    }
+    device.discard(index * PAGE_SIZE, count * PAGE_SIZE);
+  }
+
+  /** An opener of the block device (reset answers EBUSY while any is open). */
+  open(): void {
+    this.#openers++;
+  }
+
+  close(): void {
+    if (this.#openers === 0) throw new SysfsError("EINVAL", "the device is not open");
+    this.#openers--;
+  }
+
+  #spec(name: string) {
+    const spec = Object.hasOwn(ATTRIBUTES, name) ? ATTRIBUTES[name] : undefined;
+    if (spec === undefined) throw new SysfsError("ENOENT", `no attribute ${JSON.stringify(name)}`);
+    return spec;
+  }
+
+  #deviceForPage(index: number): BlockDevice | null {
+    if (!Number.isSafeInteger(index) || index < 0) throw new SysfsError("EINVAL", `page index ${index}`);
+    const device = this.#device;
+    return device !== null && index < device.pageCount ? device : null;
+  }
+
+  #requireInitialised(what: string): BlockDevice {
+    if (this.#device === null) throw new SysfsError("EINVAL", `${what}: the device is not initialised`);
+    return this.#device;
+  }
+
+  #storeDisksize(s: string): void {
+    const requested = memparse(s).value;
+    if (requested === 0n) throw new SysfsError("EINVAL", `disksize ${JSON.stringify(s)} is zero`);
+    if (this.#device !== null) throw new SysfsError("EBUSY", "cannot change disksize of an initialised device");
+    const bytes = pageAlignU64(requested);
+    if (bytes === 0n || bytes / BigInt(PAGE_SIZE) * BigInt(TABLE_ENTRY_BYTES) > BigInt(totalmem())) {
+      throw new SysfsError("ENOMEM", `no memory for the table of a ${requested}-byte device`);
+    }
+    const algorithm = matchAlgorithm(this.#algorithm) ?? DEFAULT_ZRAM_ALGORITHM;
+    const compressor = new CompressorBuilder()
+      .algorithm(codecFor(algorithm, this.#level))
+      .threads(this.#threads)
+      .build();
+    let device: BlockDevice;
+    try {
+      // The kernel tries every page (no entropy skip), so the emulation does too.
+      device = new BlockDevice(Number(bytes), compressor, { entropyThreshold: 8, memLimit: this.#memLimitBytes() });
+    } catch (e) {
+      compressor.close();
+      if (e instanceof TruenoError && e.code === "OutOfMemory") throw new SysfsError("ENOMEM", e.message);
+      throw e;
+    }
+    this.#compressor = compressor;
+    this.#device = device;
+    this.#disksize = Number(bytes);
+  }
+
+  #storeReset(s: string): void {
+    if (kstrtou16(s, 10) === 0) throw new SysfsError("EINVAL", "reset takes a non-zero number");
+    if (this.#openers > 0) throw new SysfsError("EBUSY", "the device is open");
+    this.#compressor?.close();
+    this.#compressor = null;
+    this.#device = null;
+    this.#disksize = 0;
+    this.#algorithm = DEFAULT_ZRAM_ALGORITHM;
+    this.#level = null;
+    this.#limitPages = 0n;
+  }
+
+  #storeCompAlgorithm(s: string): void {
+    if (s.length >= MAX_ALGO_NAME) throw new SysfsError("E2BIG", `algorithm name of ${s.length} bytes`);
+    const name = s.endsWith("\n") ? s.slice(0, -1) : s;
+    if (matchAlgorithm(name) === undefined) throw new SysfsError("EINVAL", `unknown algorithm ${JSON.stringify(name)}`);
+    if (this.#device !== null) throw new SysfsError("EBUSY", "cannot change the algorithm of an initialised device");
+    this.#algorithm = name;
+  }
+
+  #storeAlgorithmParams(s: string): void {
+    const params = parseAlgorithmParams(s);
+    let priority = params.priority;
+    if (params.algo !== null) priority = params.algo === this.#algorithm ? 0 : -1;
+    if (priority !== 0) throw new SysfsError("EINVAL", "only the primary algorithm (priority 0) exists");
+    if (params.dict !== null) throw new SysfsError("EINVAL", "compression dictionaries are not supported");
+    // Like comp_params_store: the parameters are replaced as a whole (an absent level is unset).
+    this.#level = params.level;
+  }
+
+  #storeMemLimit(s: string): void {
+    const { value, consumed } = memparse(s);
+    if (consumed === 0) throw new SysfsError("EINVAL", `mem_limit ${JSON.stringify(s)} has no number`);
+    this.#limitPages = pageAlignU64(value) >> PAGE_SHIFT;
+    this.#device?.setMemLimit(this.#memLimitBytes());
+  }
+
+  #storeMemUsedMax(s: string): void {
+    let value: bigint;
+    try {
+      value = kstrtoull(s, 10);
+    } catch {
+      throw new SysfsError("EINVAL", `mem_used_max takes 0, not ${JSON.stringify(s)}`);
+    }
+    if (value !== 0n) throw new SysfsError("EINVAL", `mem_used_max takes 0, not ${JSON.stringify(s)}`);
+    this.#device?.resetMemUsedMax();
+  }
+
+  /** The limit for the BlockDevice: beyond what a JS number holds exactly, no real pool can reach it. */
+  #memLimitBytes(): number {
+    const bytes = (this.#limitPages << PAGE_SHIFT) & U64_MASK;
+    const max = BigInt(Number.MAX_SAFE_INTEGER - (Number.MAX_SAFE_INTEGER % PAGE_SIZE));
+    return Number(bytes > max ? max : bytes);
+  }
+}

@@ -1,0 +1,15 @@
+// trueno-zram: memory-page compression (LZ4, LZ4-HC, Zstandard, same-fill) for Bun and Deno.
+export { Kind, MAX_BATCH_PAGES, PAGE_SIZE } from "./lib/ffi/abi.ts";
+export { TruenoError, type TruenoErrorCode } from "./lib/ffi/errors.ts";
+export { libraryPath, setLibraryPath } from "./lib/ffi/load.ts";
+export { Algorithm, type AlgorithmName } from "./lib/compressor/algorithm.ts";
+export { type BatchLike, CompressedBatch } from "./lib/compressor/batch.ts";
+export { CompressorBuilder } from "./lib/compressor/builder.ts";
+export { Compressor } from "./lib/compressor/compressor.ts";
+export { type PageKind } from "./lib/compressor/kind.ts";
+export { type CompressOptions } from "./lib/compressor/options.ts";
+export { CompressedPage } from "./lib/compressor/page.ts";
+export { CompressionStats } from "./lib/compressor/stats.ts";
+export { CompactSameFill, detectSameFill, isZeroPage, sameFillWord } from "./lib/samefill.ts";
+export { byteHistogram, shannonEntropy } from "./lib/entropy.ts";
+export { backendSupported, bestBackend, type SimdBackend, simdFeatures } from "./lib/simd.ts";

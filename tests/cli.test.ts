@@ -1,0 +1,83 @@
+// The CLI end to end, under both runtimes: a small --input bench (table and --json), help, bad arguments.
+import { writeFileSync } from "node:fs";
+import { expect, test } from "./harness.ts";
+import { RUNTIMES, runCli, smallPagesFile } from "./cli-helpers.ts";
+
+const PAGES = 64;
+const input = smallPagesFile(PAGES);
+const quick = ["--input", input, "--time-ms", "1"];
+
+for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
+  test(`cli (${runtime}): bench --json reports every algorithm and backend, verified`, () => {
+    const r = runCli(runtime, ["bench", ...quick, "--algorithms", "lz4,zstd:3,adaptive", "--backends", "scalar,auto", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    // stderr is a pipe here: no progress bar may be drawn on it
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(r.stdout);
+    expect(report.workload).toEqual({ source: input, pages: PAGES, bytes: PAGES * 4096 });
+    expect(report.results.map((x: { algorithm: string }) => x.algorithm)).toEqual(
+      ["lz4", "lz4", "zstd-3", "zstd-3", "adaptive", "adaptive"],
+    );
+    for (const x of report.results) {
+      expect(x.pages).toBe(PAGES);
+      expect(x.roundTripVerified).toBeTrue();
+      expect(x.ratio, x.algorithm).toBeGreaterThan(1);
+      expect(x.ratio).toBeCloseTo((PAGES * 4096) / x.storedBytes, 1e-9);
+      expect(x.compressGBps).toBeGreaterThan(0);
+      expect(x.decompressGBps).toBeGreaterThan(0);
+    }
+    expect(report.results[0].backend).toBe("scalar");
+  });
+
+  test(`cli (${runtime}): bench prints a table with the threads asked for`, () => {
+    const r = runCli(runtime, ["bench", ...quick, "--algorithms", "lz4", "--backends", "auto", "--threads", "1"]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe(`workload: ${input}, ${PAGES} pages (0.3 MiB)`);
+    expect(lines[1].split(/\s{2,}/)).toEqual(
+      ["algorithm", "backend", "threads", "pages", "compress GB/s", "decompress GB/s", "ratio", "same", "raw"],
+    );
+    const row = lines[2].split(/\s+/);
+    expect(row[0]).toBe("lz4");
+    expect(row[2]).toBe("1");
+    expect(row[3]).toBe(String(PAGES));
+  });
+
+  test(`cli (${runtime}): help exits 0, no command exits 2`, () => {
+    const help = runCli(runtime, ["--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout.startsWith("Usage: trueno-zram <command>")).toBeTrue();
+    const benchHelp = runCli(runtime, ["bench", "--help"]);
+    expect(benchHelp.status).toBe(0);
+    expect(benchHelp.stdout.includes("--algorithms LIST")).toBeTrue();
+    const none = runCli(runtime, []);
+    expect(none.status).toBe(2);
+    expect(none.stderr.includes("Usage: trueno-zram <command>")).toBeTrue();
+  });
+
+  test(`cli (${runtime}): bad arguments exit 2 with a clear message`, () => {
+    const notPages = input + ".odd";
+    writeFileSync(notPages, new Uint8Array(5000));
+    const cases: [string[], string][] = [
+      [["frobnicate"], "unknown command 'frobnicate'"],
+      [["bench", "--speed", "9"], "unknown option '--speed'"],
+      [["bench", "--threads", "two"], "option '--threads' needs a whole number, got 'two'"],
+      [["bench", "--threads", "0"], "option '--threads' must be between 1 and 1024, got 0"],
+      [["bench", "--threads"], "option '--threads' needs a value"],
+      [["bench", "--algorithms", "lzma"], "unknown algorithm 'lzma'"],
+      [["bench", "--algorithms", "zstd:20"], "level must be a whole number from 1 to 19"],
+      [["bench", "--backends", "sse9"], "unknown backend 'sse9'"],
+      [["bench", "--input", notPages], "5000 bytes is not a whole number of 4096-byte pages"],
+      [["bench", "--input", input + ".missing"], "cannot read"],
+      [["bench", "--input", input, "--pages", "4"], "--pages applies to the built-in workload only"],
+      [["bench", "--json=yes"], "option '--json' takes no value"],
+      [["bench", "extra"], "unexpected argument 'extra'"],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(runtime, args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stdout, args.join(" ")).toBe("");
+      expect(r.stderr.includes(message), `${args.join(" ")} -> ${r.stderr}`).toBeTrue();
+    }
+  });
+}
