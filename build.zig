@@ -61,7 +61,7 @@ pub fn build(b: *std.Build) void {
     if (sanitize) {
         test_step.dependOn(&sanitizedTests(b, sources, test_sources, corpus_dir).step);
     } else {
-        const tests = nativeExecutable(b, "native-tests", target, optimize, lib, "tests/native", test_sources);
+        const tests = nativeExecutable(b, "native-tests", target, optimize, lib, test_sources);
         const run = b.addRunArtifact(tests);
         run.addArg(corpus_dir);
         run.has_side_effects = true;
@@ -69,8 +69,8 @@ pub fn build(b: *std.Build) void {
     }
 
     // Adaptive measured against plain LZ4 and Zstd-1 on the corpus (single thread).
-    const measure_sources = collectSources(b, "tests/native/measure", &.{});
-    const measure = nativeExecutable(b, "measure-adaptive", target, optimize, lib, "tests/native/measure", measure_sources);
+    const measure_sources = collectSources(b, "tests/native", &.{"suite"});
+    const measure = nativeExecutable(b, "measure-adaptive", target, optimize, lib, measure_sources);
     const run_measure = b.addRunArtifact(measure);
     run_measure.addArg(corpus_dir);
     run_measure.has_side_effects = true;
@@ -94,7 +94,7 @@ fn addLibrarySources(module: *std.Build.Module, b: *std.Build, sources: []const 
     module.addCSourceFiles(.{ .root = b.path("csrc"), .files = sources, .flags = &c_flags });
 }
 
-/// A test-side program from C files under `dir`, linked against the library (so only its public ABI
+/// A test-side program from C files under tests/native, linked against the library (so only its public ABI
 /// is visible) and libzstd (to read the corpus).
 fn nativeExecutable(
     b: *std.Build,
@@ -102,13 +102,12 @@ fn nativeExecutable(
     target: std.Build.ResolvedTarget,
     optimize: std.builtin.OptimizeMode,
     lib: *std.Build.Step.Compile,
-    dir: []const u8,
     files: []const []const u8,
 ) *std.Build.Step.Compile {
     const module = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
     module.addIncludePath(b.path("csrc/include"));
-    module.addIncludePath(b.path("tests/native"));
-    module.addCSourceFiles(.{ .root = b.path(dir), .files = files, .flags = &test_flags });
+    module.addIncludePath(b.path("tests/native/support"));
+    module.addCSourceFiles(.{ .root = b.path("tests/native"), .files = files, .flags = &test_flags });
     module.linkLibrary(lib);
     module.linkSystemLibrary("zstd", .{});
     module.linkSystemLibrary("m", .{});
@@ -126,7 +125,7 @@ fn sanitizedTests(b: *std.Build, sources: []const []const u8, test_sources: []co
     gcc.addPrefixedDirectoryArg("-I", b.path("csrc/include"));
     gcc.addPrefixedDirectoryArg("-I", b.path("csrc/internal"));
     for (sources) |file| gcc.addFileArg(b.path(b.fmt("csrc/{s}", .{file})));
-    gcc.addPrefixedDirectoryArg("-I", b.path("tests/native"));
+    gcc.addPrefixedDirectoryArg("-I", b.path("tests/native/support"));
     for (test_sources) |file| gcc.addFileArg(b.path(b.fmt("tests/native/{s}", .{file})));
     gcc.addArg("-o");
     const exe = gcc.addOutputFileArg("native-tests-sanitized");

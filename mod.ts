@@ -13,3 +13,6 @@ export { CompressionStats } from "./lib/compressor/stats.ts";
 export { CompactSameFill, detectSameFill, isZeroPage, sameFillWord } from "./lib/samefill.ts";
 export { byteHistogram, shannonEntropy } from "./lib/entropy.ts";
 export { backendSupported, bestBackend, type SimdBackend, simdFeatures } from "./lib/simd.ts";
+export * from "./lib/gpu/mod.ts";
+export { BlockDevice, type BlockDeviceOptions, type BlockDeviceStats, HUGE_THRESHOLD } from "./lib/block/mod.ts";
+export { formatZramctl, type IoStat, type MmStat, SysfsError, type SysfsErrno, SysfsInterface } from "./lib/sysfs/mod.ts";

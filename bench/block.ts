@@ -5,7 +5,7 @@
  * repeated passes; stored ratio = orig_data_size / mem_used_total, as zram reports them.
  */
 import { Buffer } from "node:buffer";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { Algorithm, BlockDevice, CompressorBuilder } from "../mod.ts";
 import { loadCorpus, PAGE_SIZE } from "./corpus.ts";
 import { linuxZramPass, linuxZramUnusable } from "./linux-zram.ts";
@@ -42,7 +42,7 @@ const bytes = pages.length;
 const requests: { offset: number; data: Uint8Array }[] = [];
 for (let at = 0; at < bytes; at += REQUEST) requests.push({ offset: at, data: pages.subarray(at, Math.min(at + REQUEST, bytes)) });
 console.log(`corpus: ${bytes / PAGE_SIZE} pages (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${requests.length} requests of ` +
-  `up to 1 MiB; machine: ${cpus().length} cores, shared with other work\n`);
+  `up to 1 MiB; machine: ${cpus().length} cores, shared with other work; load average ${loadavg()[0].toFixed(2)}\n`);
 
 const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
 const out = new Uint8Array(bytes);

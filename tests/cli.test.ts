@@ -81,3 +81,26 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
     }
   });
 }
+
+for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
+  test(`cli (${runtime}): zramctl prints the emulated device like util-linux zramctl`, () => {
+    const r = runCli(runtime, ["zramctl", "--input", input, "--algorithm", "lz4", "--disksize", "1M"]);
+    expect(r.status, r.stderr).toBe(0);
+    const [header, row, ...rest] = r.stdout.split("\n");
+    expect(header.split(/\s+/)).toEqual(["NAME", "ALGORITHM", "DISKSIZE", "DATA", "COMPR", "TOTAL", "STREAMS", "MOUNTPOINT"]);
+    expect(row.trim().split(/\s+/).slice(0, 4)).toEqual(["/dev/zram0", "lz4", "1M", "256K"]);
+    expect(rest).toEqual([""]);
+
+    const cases: [string[], string][] = [
+      [["zramctl", "--algorithm", "brotli"], "comp_algorithm 'brotli' refused: EINVAL"],
+      [["zramctl", "--disksize", "abc"], "disksize 'abc' refused: EINVAL"],
+      [["zramctl", "--input", input, "--disksize", "64K"], "64 pages do not fit a disksize of 16 pages"],
+      [["zramctl", "--name", "a b"], "--name 'a b'"],
+    ];
+    for (const [args, message] of cases) {
+      const bad = runCli(runtime, args);
+      expect(bad.status, args.join(" ")).toBe(2);
+      expect(bad.stderr.includes(message), `${args.join(" ")} -> ${bad.stderr}`).toBeTrue();
+    }
+  });
+}

@@ -9,10 +9,14 @@
 #include "trueno_zram.h"
 #include "tz_codec.h"
 
+_Static_assert(LZ4_COMPRESSBOUND(TZ_PAGE_SIZE) <= TZ_CODEC_BOUND, "LZ4 output must fit TZ_CODEC_BOUND");
+_Static_assert(ZSTD_COMPRESSBOUND(TZ_PAGE_SIZE) <= TZ_CODEC_BOUND, "zstd output must fit TZ_CODEC_BOUND");
+
 #define LZ4_ACCELERATION_MAX 65537
 #define ZSTD_LEVEL_MAX 19
-/* Adaptive's second codec. */
+/* Adaptive's two Zstandard levels (see adaptive.c). */
 #define ADAPTIVE_ZSTD_LEVEL 1
+#define ADAPTIVE_ZSTD_FAST_LEVEL (-1)
 
 int32_t tz_codec_config_make(int32_t algorithm, int32_t level, tz_codec_config *cfg) {
     switch (algorithm) {
@@ -26,7 +30,7 @@ int32_t tz_codec_config_make(int32_t algorithm, int32_t level, tz_codec_config *
         break;
     case TZ_ALGO_LZ4HC:
         if (level == 0) level = LZ4HC_CLEVEL_DEFAULT;
-        if (level < LZ4HC_CLEVEL_MIN || level > LZ4HC_CLEVEL_MAX) return TZ_E_INVALID;
+        if (level < 1 || level > LZ4HC_CLEVEL_MAX) return TZ_E_INVALID;
         break;
     case TZ_ALGO_ZSTD:
         if (level == 0) level = 1;
@@ -40,11 +44,22 @@ int32_t tz_codec_config_make(int32_t algorithm, int32_t level, tz_codec_config *
     return TZ_OK;
 }
 
+/* A compression context for one-shot page frames at `level`, with the content size in every frame. */
+static ZSTD_CCtx *new_cctx(int level) {
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    if (cctx != NULL && !ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)) &&
+        !ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1)) &&
+        !ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0)))
+        return cctx;
+    ZSTD_freeCCtx(cctx);
+    return NULL;
+}
+
 int32_t tz_codec_state_init(tz_codec_state *state, const tz_codec_config *cfg) {
     memset(state, 0, sizeof *state);
     int algo = cfg->algorithm;
     int ok = 1;
-    state->scratch = malloc(TZ_PAGE_SIZE);
+    state->scratch = malloc(2 * TZ_CODEC_BOUND);
     state->zstd_dctx = ZSTD_createDCtx();
     ok = state->scratch != NULL && state->zstd_dctx != NULL;
     if (ok && (algo == TZ_ALGO_LZ4 || algo == TZ_ALGO_ADAPTIVE)) {
@@ -55,13 +70,8 @@ int32_t tz_codec_state_init(tz_codec_state *state, const tz_codec_config *cfg) {
         state->lz4hc_state = malloc((size_t)LZ4_sizeofStateHC());
         ok = state->lz4hc_state != NULL;
     }
-    if (ok && (algo == TZ_ALGO_ZSTD || algo == TZ_ALGO_ADAPTIVE)) {
-        state->zstd_cctx = ZSTD_createCCtx();
-        ok = state->zstd_cctx != NULL &&
-             !ZSTD_isError(ZSTD_CCtx_setParameter(state->zstd_cctx, ZSTD_c_compressionLevel, cfg->level)) &&
-             !ZSTD_isError(ZSTD_CCtx_setParameter(state->zstd_cctx, ZSTD_c_contentSizeFlag, 1)) &&
-             !ZSTD_isError(ZSTD_CCtx_setParameter(state->zstd_cctx, ZSTD_c_checksumFlag, 0));
-    }
+    if (ok && (algo == TZ_ALGO_ZSTD || algo == TZ_ALGO_ADAPTIVE)) ok = (state->zstd_cctx = new_cctx(cfg->level)) != NULL;
+    if (ok && algo == TZ_ALGO_ADAPTIVE) ok = (state->zstd_fast_cctx = new_cctx(ADAPTIVE_ZSTD_FAST_LEVEL)) != NULL;
     if (!ok) {
         tz_codec_state_destroy(state);
         return TZ_E_NO_MEMORY;
@@ -73,6 +83,7 @@ void tz_codec_state_destroy(tz_codec_state *state) {
     free(state->lz4_state);
     free(state->lz4hc_state);
     ZSTD_freeCCtx(state->zstd_cctx);
+    ZSTD_freeCCtx(state->zstd_fast_cctx);
     ZSTD_freeDCtx(state->zstd_dctx);
     free(state->scratch);
     memset(state, 0, sizeof *state);

@@ -10,20 +10,22 @@ int32_t tz_check_route_args(int32_t raw_threshold, double entropy_limit) {
     return TZ_OK;
 }
 
-static int32_t run_algorithm(const tz_codec_config *cfg, tz_codec_state *state, const tz_scan_ops *ops,
-                             const uint8_t *page, uint8_t *out, int32_t cap, uint8_t *kind) {
+/* The configured codec's output for the page, in state->scratch (*result), or 0 for none. */
+static int32_t run_algorithm(const tz_codec_config *cfg, tz_codec_state *state, double entropy,
+                             const uint8_t *page, const uint8_t **result, uint8_t *kind) {
+    *result = state->scratch;
     switch (cfg->algorithm) {
     case TZ_ALGO_LZ4:
         *kind = TZ_KIND_LZ4;
-        return tz_lz4_compress(state, page, out, cap, cfg->level);
+        return tz_lz4_compress(state, page, state->scratch, TZ_CODEC_BOUND, cfg->level);
     case TZ_ALGO_LZ4HC:
         *kind = TZ_KIND_LZ4;
-        return tz_lz4hc_compress(state, page, out, cap, cfg->level);
+        return tz_lz4hc_compress(state, page, state->scratch, TZ_CODEC_BOUND, cfg->level);
     case TZ_ALGO_ZSTD:
         *kind = TZ_KIND_ZSTD;
-        return tz_zstd_compress(state, page, out, cap);
+        return tz_zstd_compress(state->zstd_cctx, page, state->scratch, TZ_CODEC_BOUND);
     case TZ_ALGO_ADAPTIVE:
-        return tz_adaptive_compress(state, ops, page, out, cap, kind);
+        return tz_adaptive_compress(state, entropy, page, result, kind);
     default: /* TZ_ALGO_NONE */
         return 0;
     }
@@ -37,18 +39,20 @@ int32_t tz_page_compress(const tz_codec_config *cfg, tz_codec_state *state, cons
         *kind = TZ_KIND_SAME;
         return 0;
     }
-    int skip = 0;
-    if (entropy_limit < 8.0) {
+    /* The entropy is measured only when the limit or the adaptive rule needs it, and then only once. */
+    double entropy = 0.0;
+    if (entropy_limit < 8.0 || cfg->algorithm == TZ_ALGO_ADAPTIVE) {
         uint32_t counts[256];
         ops->histogram(page, TZ_PAGE_SIZE, counts);
-        skip = tz_entropy_from_histogram(counts, TZ_PAGE_SIZE) > entropy_limit;
+        entropy = tz_entropy_from_histogram(counts, TZ_PAGE_SIZE);
     }
-    /* Anything of raw_threshold bytes or more is stored RAW, so the codec gets one byte less room and
-     * gives up early on pages that would not make it. */
-    int32_t cap = raw_threshold - 1;
-    if (!skip && cap > 0) {
-        int32_t size = run_algorithm(cfg, state, ops, page, out, cap, kind);
-        if (size > 0 && size < raw_threshold) return size;
+    if (!(entropy_limit < 8.0 && entropy > entropy_limit)) {
+        const uint8_t *result;
+        int32_t size = run_algorithm(cfg, state, entropy, page, &result, kind);
+        if (size > 0 && size < raw_threshold) {
+            memcpy(out, result, (size_t)size);
+            return size;
+        }
     }
     memcpy(out, page, TZ_PAGE_SIZE);
     *kind = TZ_KIND_RAW;

@@ -4,8 +4,8 @@
 #include "trueno_zram.h"
 #include "tz_codec.h"
 
-int32_t tz_zstd_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap) {
-    size_t size = ZSTD_compress2(state->zstd_cctx, dst, (size_t)cap, page, TZ_PAGE_SIZE);
+int32_t tz_zstd_compress(ZSTD_CCtx *cctx, const uint8_t *page, uint8_t *dst, int32_t cap) {
+    size_t size = ZSTD_compress2(cctx, dst, (size_t)cap, page, TZ_PAGE_SIZE);
     return ZSTD_isError(size) ? 0 : (int32_t)size;
 }
 

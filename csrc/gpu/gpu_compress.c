@@ -71,7 +71,8 @@ static int32_t finish_chunk(tz_gpu_context *ctx, tz_gpu_slot *s, int32_t arena_a
   memcpy(&total, s->host_meta + m->total_at, sizeof total);
   if (total < 0 || total > s->count * TZ_PAGE_SIZE) return TZ_E_GPU_FAILED;
   if (cu->event_record(s->data_down_start, s->stream) != 0 ||
-      cu->memcpy_dtoh_async(s->host_out, s->dev_out, (size_t)total, s->stream) != 0 ||
+      /* An all-SAME chunk has nothing to download; zero-byte copies are not asked of the driver. */
+      (total > 0 && cu->memcpy_dtoh_async(s->host_out, s->dev_out, (size_t)total, s->stream) != 0) ||
       cu->event_record(s->done, s->stream) != 0 || cu->event_synchronize(s->done) != 0)
     return TZ_E_GPU_FAILED;
 

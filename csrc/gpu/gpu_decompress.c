@@ -59,7 +59,7 @@ static int32_t submit_chunk(tz_gpu_context *ctx, tz_gpu_slot *s, const tz_gpu_de
   size_t page_bytes = (size_t)count * TZ_PAGE_SIZE;
   /* Metadata goes up in one copy: patterns through kinds, the layout being the same on both sides. */
   if (cu->event_record(s->start, s->stream) != 0 ||
-      cu->memcpy_htod_async(in, s->host_in, (size_t)at, s->stream) != 0 ||
+      (at > 0 && cu->memcpy_htod_async(in, s->host_in, (size_t)at, s->stream) != 0) ||
       cu->memcpy_htod_async(s->dev_meta, s->host_meta, m->bytes, s->stream) != 0 ||
       cu->event_record(s->uploaded, s->stream) != 0 ||
       tz_gpu_launch(ctx, ctx->decompress,

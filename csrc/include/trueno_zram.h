@@ -47,8 +47,8 @@ extern "C" {
 
 /* ---- Requested algorithms (compressor configuration) ---- */
 #define TZ_ALGO_NONE 0     /* store every page RAW (still detects SAME) */
-#define TZ_ALGO_LZ4 1      /* level = acceleration, 1..65537 (1 = LZ4_compress_default) */
-#define TZ_ALGO_LZ4HC 2    /* level 1..12 (LZ4HC_CLEVEL_MIN..MAX); 0 means the default, 9 */
+#define TZ_ALGO_LZ4 1      /* level = acceleration, 1..65537 (1 = LZ4_compress_default); 0 means 1 */
+#define TZ_ALGO_LZ4HC 2    /* level 1..12 (1..LZ4HC_CLEVEL_MAX); 0 means the default, 9 */
 #define TZ_ALGO_ZSTD 3     /* level 1..19; 0 means 1 */
 #define TZ_ALGO_ADAPTIVE 4 /* per page, see csrc/codec/adaptive.c; level ignored */
 

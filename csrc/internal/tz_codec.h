@@ -6,6 +6,10 @@
 
 #include "tz_scan.h"
 
+/* Room for any codec's output of one page (LZ4_COMPRESSBOUND(4096) = 4128, ZSTD_COMPRESSBOUND(4096) =
+ * 4176). Codecs always get this much, so a page's compressed form never depends on the raw threshold. */
+#define TZ_CODEC_BOUND 4224
+
 typedef struct ZSTD_CCtx_s ZSTD_CCtx;
 typedef struct ZSTD_DCtx_s ZSTD_DCtx;
 
@@ -20,8 +24,9 @@ typedef struct tz_codec_state {
     void *lz4_state;      /* LZ4_sizeofState() bytes (LZ4 and the adaptive trial) */
     void *lz4hc_state;    /* LZ4_sizeofStateHC() bytes (LZ4-HC only) */
     ZSTD_CCtx *zstd_cctx; /* ZSTD and ADAPTIVE only, level set once */
+    ZSTD_CCtx *zstd_fast_cctx; /* ADAPTIVE only: the fast level, literals stored without Huffman */
     ZSTD_DCtx *zstd_dctx; /* always: any compressor decodes any kind */
-    uint8_t *scratch;     /* one page: trial output, or a decode target that keeps failures invisible */
+    uint8_t *scratch;     /* 2 * TZ_CODEC_BOUND: codec outputs, or a decode target that keeps failures invisible */
 } tz_codec_state;
 
 /* Validates algorithm and level; fills cfg with the normalised level. TZ_OK or TZ_E_INVALID. */
@@ -36,16 +41,16 @@ int32_t tz_lz4_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst
                         int32_t acceleration);
 int32_t tz_lz4hc_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap,
                           int32_t level);
-int32_t tz_zstd_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap);
+int32_t tz_zstd_compress(ZSTD_CCtx *cctx, const uint8_t *page, uint8_t *dst, int32_t cap);
 /* Decoders: TZ_OK when src decodes to exactly one page in out, else TZ_E_CORRUPTED. Never read outside
  * src[0..len) nor write outside out[0..4096). */
 int32_t tz_lz4_decompress(const uint8_t *src, int32_t len, uint8_t *out);
 int32_t tz_zstd_decompress(tz_codec_state *state, const uint8_t *src, int32_t len, uint8_t *out);
 
-/* The adaptive choice for a page already known not to be same-filled: writes LZ4 or ZSTD output into
- * dst and *kind, or returns 0 (store RAW). */
-int32_t tz_adaptive_compress(tz_codec_state *state, const tz_scan_ops *ops, const uint8_t *page,
-                             uint8_t *dst, int32_t cap, uint8_t *kind);
+/* The adaptive choice for a page already known not to be same-filled, given its entropy (bits/byte):
+ * the output in state->scratch (*result, *kind), or 0 (store RAW). */
+int32_t tz_adaptive_compress(tz_codec_state *state, double entropy, const uint8_t *page,
+                             const uint8_t **result, uint8_t *kind);
 
 /* The routing of DESIGN.md / the header: SAME, entropy skip, the algorithm, the raw threshold.
  * out has room for a page. Returns the stored size; *kind and *pattern describe it. */

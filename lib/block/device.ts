@@ -36,6 +36,8 @@ export class BlockDevice {
   readonly pageCount: number;
   readonly entropyThreshold: number;
   #codec: PageCodec;
+  /** Whether the codec's page loops are vectorised (it never changes for a compressor). */
+  #simd: boolean;
   #pool = new PagePool();
   #limitPages = 0;
   #kinds: Uint8Array;
@@ -51,7 +53,8 @@ export class BlockDevice {
     if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0) {
       throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a positive multiple of ${PAGE_SIZE}`);
     }
-    if (compressor === null || typeof compressor !== "object" || typeof compressor.compressBatch !== "function") {
+    if (compressor === null || typeof compressor !== "object" || typeof compressor.compressBatch !== "function" ||
+      typeof compressor.backend !== "function") {
       throw new TruenoError("InvalidInput", "BlockDevice needs a Compressor");
     }
     const threshold = options.entropyThreshold ?? 7.0;
@@ -62,6 +65,7 @@ export class BlockDevice {
     this.pageCount = sizeBytes / PAGE_SIZE;
     this.entropyThreshold = threshold;
     this.#codec = compressor;
+    this.#simd = compressor.backend() !== "scalar";
     this.setMemLimit(options.memLimit ?? 0);
     try {
       this.#kinds = new Uint8Array(this.pageCount);
@@ -237,7 +241,8 @@ export class BlockDevice {
     const { firstPage, pageCount } = range;
     const end = firstPage + pageCount;
     const kinds = this.#kinds.slice(firstPage, end);
-    const sizes = Int32Array.from(this.#sizes.subarray(firstPage, end));
+    const sizes = new Int32Array(pageCount);
+    sizes.set(this.#sizes.subarray(firstPage, end));
     const patterns = this.#patterns.slice(firstPage, end);
     const offsets = new Int32Array(pageCount);
     let total = 0;
@@ -265,7 +270,7 @@ export class BlockDevice {
    */
   #commit(firstPage: number, batch: BatchLike, data: Uint8Array): void {
     const c = this.#counters;
-    const simd = this.#codec.backend() !== "scalar";
+    const simd = this.#simd;
     for (let i = 0; i < batch.count; i++) {
       const page = firstPage + i;
       const kind = batch.kinds[i];

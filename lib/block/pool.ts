@@ -4,8 +4,8 @@
 // stored page. Free objects are chained through their own first four bytes.
 import { buildSizeClasses, MAX_OBJECT_SIZE, POOL_PAGE_SIZE } from "./size_classes.ts";
 
-const ZSPAGES_PER_CHUNK = 16;
-/** Larger than the most objects a zspage can hold (16 pages / 8-byte objects). */
+const ZSPAGES_PER_CHUNK = 4;
+/** More than the most objects a zspage can hold (8 pages of 32-byte objects = 1024). */
 const HANDLE_SPAN = 8192;
 const NONE = -1;
 

@@ -114,5 +114,6 @@ export function formatReport(report: BenchReport): string {
   return head + formatTable(
     ["algorithm", "backend", "threads", "pages", "compress GB/s", "decompress GB/s", "ratio", "same", "raw"],
     rows,
+    2,
   );
 }

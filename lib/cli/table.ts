@@ -1,8 +1,11 @@
-/** Plain-text tables: a header row, right-aligned numbers, two spaces between columns. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Plain-text tables: a header row, two spaces between columns; the first `textColumns` columns are
+ * aligned left, the rest (numbers) right.
+ */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd();
+    cells.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd();
   return [line(header), ...rows.map(line)].join("\n") + "\n";
 }
 

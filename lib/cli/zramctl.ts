@@ -3,7 +3,8 @@
  * prints it the way util-linux zramctl prints a real device.
  */
 import process from "node:process";
-import { formatZramctl, PAGE_SIZE, SysfsError, SysfsInterface } from "../../mod.ts";
+import { PAGE_SIZE } from "../../mod.ts";
+import { formatZramctl, SysfsError, SysfsInterface } from "../sysfs/mod.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
 import { readPagesFile } from "./pages-file.ts";
 import { UsageError } from "./usage-error.ts";
@@ -19,7 +20,7 @@ Options:
   --pages N             pages of the built-in workload (default 4096 = 16 MiB)
   --algorithm NAME      comp_algorithm of the device (default lz4)
   --disksize SIZE       disksize, with the kernel's suffixes (K, M, G); default: the pages' size
-  --name NAME           device name printed (default zram0)
+  --name NAME           device name printed (default /dev/zram0)
 `;
 
 const SPEC = {
@@ -52,8 +53,8 @@ export function runZramctl(argv: readonly string[]): number {
     throw new UsageError("--pages applies to the built-in workload only; --input takes every page of FILE");
   }
   const nPages = integerOption(opts.get("pages"), "pages", 1, 262144, 4096);
-  const name = stringOption(opts.get("name")) ?? "zram0";
-  if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) throw new UsageError(`--name '${name}': letters, digits, - and _ only`);
+  const name = stringOption(opts.get("name")) ?? "/dev/zram0";
+  if (!/^[A-Za-z0-9_/.-]{1,64}$/.test(name)) throw new UsageError(`--name '${name}': letters, digits and _ - . / only`);
   const pages = input === undefined ? syntheticWorkload(nPages) : readPagesFile(input);
   const count = pages.length / PAGE_SIZE;
 

@@ -29,12 +29,12 @@ const PAGE_SHIFT = 12n;
 const U64_MASK = (1n << 64n) - 1n;
 
 export interface SysfsOptions {
-  /** Batch threads of the device's compressor; 0 = the library's default. */
+  /** Batch threads of the device's compressor; default: the library's (available cores). */
   threads?: number;
 }
 
 export class SysfsInterface {
-  #threads: number;
+  #threads: number | undefined;
   #disksize = 0;
   /** comp_algorithm as written (one trailing newline stripped), like zram->comp_algs[0]. */
   #algorithm: string = DEFAULT_ZRAM_ALGORITHM;
@@ -46,7 +46,7 @@ export class SysfsInterface {
   #openers = 0;
 
   constructor(options: SysfsOptions = {}) {
-    this.#threads = options.threads ?? 0;
+    this.#threads = options.threads;
   }
 
   /** Writes an attribute file; returns the bytes accepted. Throws SysfsError with the kernel's errno. */
@@ -238,10 +238,8 @@ export class SysfsInterface {
       throw new SysfsError("ENOMEM", `no memory for the table of a ${requested}-byte device`);
     }
     const algorithm = matchAlgorithm(this.#algorithm) ?? DEFAULT_ZRAM_ALGORITHM;
-    const compressor = new CompressorBuilder()
-      .algorithm(codecFor(algorithm, this.#level))
-      .threads(this.#threads)
-      .build();
+    const builder = new CompressorBuilder().algorithm(codecFor(algorithm, this.#level));
+    const compressor = (this.#threads === undefined ? builder : builder.threads(this.#threads)).build();
     let device: BlockDevice;
     try {
       // The kernel tries every page (no entropy skip), so the emulation does too.

@@ -2,6 +2,6 @@
 export { SysfsInterface, type SysfsOptions } from "./interface.ts";
 export { SysfsError, type SysfsErrno } from "./errors.ts";
 export { type BlockLayerStat, formatMmStat, type IoStat, type MmStat } from "./format.ts";
-export { formatZramctl, humanSize } from "./zramctl.ts";
+export { formatZramctl, humanSize, type ZramctlOptions } from "./zramctl.ts";
 export { memparse } from "./memparse.ts";
 export { DEFAULT_ZRAM_ALGORITHM, ZRAM_ALGORITHMS } from "./algorithms.ts";

@@ -32,15 +32,21 @@ function selectedAlgorithm(text: string): string {
   return match === null ? "" : match[1];
 }
 
+export interface ZramctlOptions {
+  /** Print like a bare `zramctl` (which lists only devices with a disksize) rather than like
+   * `zramctl NAME` (which always prints the named device's row). Default false. */
+  listing?: boolean;
+}
+
 /**
- * What `zramctl` prints for the device `name` (e.g. "/dev/zram0") emulated by `sys`: the header, and
- * a row only when disksize is set. STREAMS is empty (the 6.18 kernel has no max_comp_streams) and
- * MOUNTPOINT is empty (an emulated device is neither mounted nor a swap area).
+ * What `zramctl NAME` prints for the device `name` (e.g. "/dev/zram0") emulated by `sys`. STREAMS is
+ * empty (the 6.18 kernel has no max_comp_streams) and MOUNTPOINT is empty (an emulated device is
+ * neither mounted nor a swap area).
  */
-export function formatZramctl(sys: SysfsInterface, name: string): string {
+export function formatZramctl(sys: SysfsInterface, name: string, options: ZramctlOptions = {}): string {
   const rows = [HEADERS];
   const disksize = Number(sys.readAttr("disksize"));
-  if (disksize > 0) {
+  if (disksize > 0 || options.listing !== true) {
     const mm = sys.mmStat();
     rows.push([
       name,

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 #include "../../csrc/gpu/lz4_page_step.h"
+#include "corpus_zst.h"
 
 static int passed, failed;
 
@@ -129,38 +129,6 @@ static void synthetic_pages(sizes_t *totals) {
     check_page(page, "synthetic", kind, totals);
     check_damage(page, "synthetic", kind);
   }
-}
-
-/* Decompresses a .pages.zst file whole; returns its bytes (caller frees) and sets *len. */
-static uint8_t *read_zst(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  size_t cap = 1 << 26, used = 0;
-  uint8_t *out = malloc(cap);
-  ZSTD_DStream *ds = ZSTD_createDStream();
-  uint8_t in_buf[1 << 16];
-  size_t got;
-  int ok = 1;
-  while (ok && (got = fread(in_buf, 1, sizeof in_buf, f)) > 0) {
-    ZSTD_inBuffer in = {in_buf, got, 0};
-    while (in.pos < in.size) {
-      if (cap - used < (1 << 20)) out = realloc(out, cap *= 2);
-      ZSTD_outBuffer o = {out + used, cap - used, 0};
-      if (ZSTD_isError(ZSTD_decompressStream(ds, &o, &in))) {
-        ok = 0;
-        break;
-      }
-      used += o.pos;
-    }
-  }
-  ZSTD_freeDStream(ds);
-  fclose(f);
-  if (!ok) {
-    free(out);
-    return NULL;
-  }
-  *len = used;
-  return out;
 }
 
 int main(int argc, char **argv) {

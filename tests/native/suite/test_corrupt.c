@@ -125,8 +125,14 @@ static void batch_with_bad_pages_reports_each(void) {
     guarded arena = guarded_alloc((size_t)N * PAGE);
     int32_t offsets[N], sizes[N], status[N];
     uint8_t kinds[N], patterns[N * 8];
-    for (int i = 0; i < N; i++) memcpy(pages + (size_t)i * PAGE, e[(size_t)i * 5 % edges].page, PAGE);
     CHECK(pages != NULL && out != NULL && arena.data != NULL);
+    /* Corpus pages (LZ4/ZSTD/RAW) beside edge pages (mostly SAME). */
+    for (int i = 0; i < N; i++) {
+        const uint8_t *src = i % 2 == 0 && tz_corpus.total_pages > (size_t)N
+                                 ? tz_corpus.files[0].pages + (size_t)i * 37 % tz_corpus.files[0].count * PAGE
+                                 : e[(size_t)i * 5 % edges].page;
+        memcpy(pages + (size_t)i * PAGE, src, PAGE);
+    }
     CHECK(tz_compress_batch(h, pages, N, PAGE, 8.0, arena.data, N * PAGE, offsets, sizes, kinds, patterns) >= 0);
     int expected_failures = 0, broken[N] = {0};
     uint64_t seed = 5;

@@ -1,4 +1,4 @@
-/* The corpus of real memory pages (../shared/corpus/*.pages.zst), decompressed in memory with libzstd. */
+/* The corpus of real memory pages (../shared/corpus, files NAME.pages.zst), decompressed in memory with libzstd. */
 #ifndef TZ_TEST_CORPUS_H
 #define TZ_TEST_CORPUS_H
 
@@ -17,7 +17,7 @@ typedef struct corpus {
     size_t total_pages;
 } corpus;
 
-/* Loads every *.pages.zst of dir, sorted by name. 0 on success, -1 with a message on stderr. */
+/* Loads every NAME.pages.zst file of dir, sorted by name. 0 on success, -1 with a message on stderr. */
 int corpus_load(const char *dir, corpus *out);
 void corpus_free(corpus *c);
 

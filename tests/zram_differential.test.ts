@@ -1,0 +1,313 @@
+// The emulation against the kernel: when /sys/block/zram0 is present and writable, both devices get
+// the same configuration, bad inputs, page writes (dd with O_DIRECT), discards (blkdiscard) and
+// reset, and must answer with the same text and the same errors. Compressed sizes may differ a
+// little (kernel LZ4 vs liblz4) and the pool's memory differs by design (our allocator vs zsmalloc);
+// every other number must match exactly. The real device is always reset at the end.
+import { execFileSync } from "node:child_process";
+import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { constants as osConstants, tmpdir } from "node:os";
+import { corpus, expect, test } from "./harness.ts";
+import { randomBytes, repeated, textPage } from "./pages.ts";
+import { formatZramctl, SysfsError, SysfsInterface } from "../lib/sysfs/mod.ts";
+import { parseStatFields } from "../lib/sysfs/format.ts";
+
+const SYS = "/sys/block/zram0";
+const DEV = "/dev/zram0";
+
+/** Why the kernel device cannot be used here, or null when it can. */
+function unusableBecause(): string | null {
+  if (!existsSync(`${SYS}/reset`) || !existsSync(DEV)) return `${SYS} or ${DEV} does not exist`;
+  try {
+    accessSync(`${SYS}/reset`, constants.W_OK);
+    accessSync(DEV, constants.W_OK);
+  } catch {
+    return `${SYS} is not writable by this user`;
+  }
+  if (readFileSync("/proc/swaps", "utf8").includes(DEV) || readFileSync("/proc/mounts", "utf8").includes(DEV)) {
+    return `${DEV} is in use (swap or mounted)`;
+  }
+  for (const tool of ["dd", "blkdiscard", "zramctl"]) {
+    try {
+      execFileSync(tool, ["--version"], { stdio: "ignore" });
+    } catch {
+      return `${tool} is not installed`;
+    }
+  }
+  return null;
+}
+
+/** The errno name of a failed node:fs call (Deno leaves some, like ERANGE, only in the message). */
+function errnoName(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) return code;
+  const number = /os error (\d+)/.exec(String(e))?.[1];
+  const names = osConstants.errno as Record<string, number>;
+  const name = Object.keys(names).find((k) => String(names[k]) === number);
+  return name ?? String(e);
+}
+
+/** Bytes accepted, or the errno name, of one write(2) to a kernel attribute. */
+function kernelWrite(attr: string, value: string): number | string {
+  let fd = -1;
+  try {
+    fd = openSync(`${SYS}/${attr}`, "w");
+    return writeSync(fd, Buffer.from(value, "latin1"));
+  } catch (e) {
+    return errnoName(e);
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+function kernelRead(attr: string): string {
+  try {
+    return readFileSync(`${SYS}/${attr}`, "latin1");
+  } catch (e) {
+    return errnoName(e);
+  }
+}
+
+function emuWrite(sys: SysfsInterface, attr: string, value: string): number | string {
+  try {
+    return sys.writeAttr(attr, new Uint8Array(Buffer.from(value, "latin1")));
+  } catch (e) {
+    if (e instanceof SysfsError) return e.errno;
+    throw e;
+  }
+}
+
+function emuRead(sys: SysfsInterface, attr: string): string {
+  try {
+    return sys.readAttr(attr);
+  } catch (e) {
+    if (e instanceof SysfsError) return e.errno;
+    throw e;
+  }
+}
+
+/** The error name dd reports, or "ok". */
+function ddError(e: unknown): string {
+  const text = String((e as { stderr?: unknown }).stderr ?? e);
+  if (text.includes("Input/output error")) return "EIO";
+  if (text.includes("No space left")) return "ENOSPC";
+  if (text.includes("Invalid argument")) return "EINVAL";
+  return text;
+}
+
+class Pair {
+  readonly sys = new SysfsInterface();
+  readonly scratch = mkdtempSync(`${tmpdir()}/zram-diff-`);
+
+  /** The same attribute write to both; both must answer alike. */
+  write(attr: string, value: string): void {
+    expect(emuWrite(this.sys, attr, value), `${attr} <- ${JSON.stringify(value)}`).toBe(kernelWrite(attr, value));
+  }
+
+  read(attr: string): string {
+    const kernel = kernelRead(attr);
+    expect(emuRead(this.sys, attr), `read ${attr}`).toBe(kernel);
+    return kernel;
+  }
+
+  /** The pages at page index `first`, one 4 KiB O_DIRECT write each. */
+  writePages(first: number, pages: Uint8Array): void {
+    const file = `${this.scratch}/pages`;
+    writeFileSync(file, pages);
+    const count = pages.length / 4096;
+    let kernel = "ok";
+    try {
+      execFileSync("dd", [`if=${file}`, `of=${DEV}`, "bs=4096", `seek=${first}`, `count=${count}`, "oflag=direct", "status=none"], { stdio: "pipe" });
+    } catch (e) {
+      kernel = ddError(e);
+    }
+    let emulated = "ok";
+    for (let i = 0; i < count && emulated === "ok"; i++) {
+      try {
+        this.sys.writePage(first + i, pages.subarray(i * 4096, (i + 1) * 4096));
+      } catch (e) {
+        if (!(e instanceof SysfsError)) throw e;
+        emulated = e.errno;
+      }
+    }
+    expect(emulated, `writing ${count} pages at ${first}`).toBe(kernel);
+  }
+
+  readPages(first: number, count: number): Uint8Array {
+    const kernel = new Uint8Array(execFileSync("dd", [`if=${DEV}`, "bs=4096", `skip=${first}`, `count=${count}`, "iflag=direct", "status=none"], { maxBuffer: 1 << 28 }));
+    const emulated = new Uint8Array(count * 4096);
+    for (let i = 0; i < count; i++) this.sys.readPage(first + i, emulated.subarray(i * 4096, (i + 1) * 4096));
+    expect(emulated, `reading ${count} pages at ${first}`).toEqualBytes(kernel);
+    return kernel;
+  }
+
+  discard(first: number, count: number): void {
+    execFileSync("blkdiscard", ["-f", "-o", String(first * 4096), "-l", String(count * 4096), DEV], { stdio: "pipe" });
+    this.sys.discardPages(first, count);
+  }
+
+  /** mm_stat: exact but for compr_data_size (within `comprTolerance`) and the pool fields 3, 5, 7. */
+  compareMmStat(comprTolerance: number): void {
+    const k = parseStatFields(kernelRead("mm_stat"));
+    const e = parseStatFields(this.sys.readAttr("mm_stat"));
+    const exact = [0, 3, 5, 7, 8];
+    for (const i of exact) expect(e[i], `mm_stat field ${i + 1}`).toBe(k[i]);
+    expect(Math.abs(e[1] - k[1]) <= comprTolerance * Math.max(k[1], 1), `compr_data_size ${e[1]} vs ${k[1]}`).toBeTrue();
+    expect(e[4] >= e[2], "mem_used_max >= mem_used_total").toBeTrue();
+  }
+
+  /** The counters that do not depend on compressed sizes or on the pool: all exact. */
+  compareCounters(): void {
+    this.read("io_stat");
+    this.read("debug_stat");
+    const k = parseStatFields(kernelRead("stat"));
+    const e = parseStatFields(this.sys.readAttr("stat"));
+    // Write requests and sectors, discards and flushes; reads are left out (udev and blkdiscard probe
+    // the kernel device), and so are the times.
+    for (const i of [4, 5, 6, 11, 12, 13, 15]) expect(e[i], `stat field ${i + 1}`).toBe(k[i]);
+  }
+
+  cleanup(): void {
+    kernelWrite("reset", "1");
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+const reason = unusableBecause();
+
+test("differential: configuration and bad inputs answer as the kernel does", () => {
+  if (reason !== null) {
+    console.log(`skipped: ${reason}`);
+    return;
+  }
+  const p = new Pair();
+  try {
+    p.write("reset", "1");
+    for (const a of ["disksize", "initstate", "mm_stat", "io_stat", "debug_stat", "size"]) p.read(a);
+    for (const a of ["mem_limit", "mem_used_max", "reset", "compact", "idle", "algorithm_params"]) p.read(a);
+    for (const a of ["mm_stat", "io_stat", "stat", "initstate", "debug_stat", "size"]) p.write(a, "1");
+    // Names both kernels know, and names neither knows.
+    for (const v of ["lz4\n", "LZ4\n", " lz4\n", "nope", "x".repeat(127), "x".repeat(128), "lz4", ""]) p.write("comp_algorithm", v);
+    for (const v of ["0", "abc", "-1", " 64M", "+64M", "08", "0x0", "0M", "K", "\n", "1E", "1P", "99999999999999999999"]) {
+      p.write("disksize", v);
+    }
+    for (const v of ["5000", "abc", "-1", " 1M", "K", "99999999999999999999999", "16E", "1P", "0"]) {
+      p.write("mem_limit", v);
+      p.read("mm_stat");
+    }
+    for (const v of ["1", "abc", "0x0", "0", "00", "+0", " 0"]) p.write("mem_used_max", v);
+    for (const v of ["0", "65536", " 1", "1 ", "0x1", "yes", "-1", "1\n\n", "2", "+1", "01", "1"]) p.write("reset", v);
+    p.write("compact", "1");
+    p.write("idle", "all");
+    p.write("idle", "60");
+    p.write("comp_algorithm", "lz4");
+    for (const v of ["level=3", "level", "foo=bar", "priority=1 level=1", "level=99999999999", "level=abc", "=3", "level=3 x", "  ", "algo=lz4 level=1", "algo=zstd", "dict=/nonexistent", "level=-5", "\"level=3\""]) {
+      p.write("algorithm_params", v);
+    }
+    p.write("comp_algorithm", "lz4\n\n");
+    expect(kernelRead("comp_algorithm").includes("[")).toBe(p.sys.readAttr("comp_algorithm").includes("["));
+    p.write("reset", "1");
+    p.write("comp_algorithm", "lz4");
+    expect(/\[(\w+)\]/.exec(kernelRead("comp_algorithm"))?.[1]).toBe("lz4");
+    expect(/\[(\w+)\]/.exec(p.sys.readAttr("comp_algorithm"))?.[1]).toBe("lz4");
+    for (const v of ["1000", "64 M", "0x1000", "1g", "64M\n"]) {
+      p.write("disksize", v);
+      for (const a of ["disksize", "initstate", "size", "mm_stat"]) p.read(a);
+      p.write("disksize", "128M");
+      p.write("disksize", "0");
+      p.write("comp_algorithm", "lz4");
+      p.write("comp_algorithm", "nope");
+      p.write("compact", "x");
+      p.write("idle", "all\n");
+      p.write("idle", "60");
+      p.write("mem_used_max", "0");
+      p.write("reset", "1");
+    }
+    p.compareCounters();
+  } finally {
+    p.cleanup();
+  }
+});
+
+test("differential: page writes, overwrites, discards and limits move the counters alike", () => {
+  if (reason !== null) {
+    console.log(`skipped: ${reason}`);
+    return;
+  }
+  const p = new Pair();
+  try {
+    p.write("reset", "1");
+    p.write("comp_algorithm", "lz4");
+    p.write("disksize", "64M");
+    const synthetic = [
+      new Uint8Array(4096), repeated([0xab]), repeated([1, 2]), repeated([1, 2, 3, 4]), repeated([1, 2, 3, 4, 5, 6, 7, 8]),
+      repeated([1, 2, 3]), repeated(Array.from({ length: 16 }, (_, i) => i)), randomBytes(4096, 1), randomBytes(4096, 2), textPage(),
+    ];
+    const block = new Uint8Array(synthetic.length * 4096);
+    synthetic.forEach((page, i) => block.set(page, i * 4096));
+    p.writePages(0, block);
+    p.compareMmStat(0);
+    p.compareCounters();
+    // Real memory pages: compressed sizes may now differ by a few bytes in ten thousand.
+    const [first, second] = corpus();
+    p.writePages(100, first.pages.subarray(0, 600 * 4096));
+    p.writePages(1000, second.pages.subarray(0, 600 * 4096));
+    p.compareMmStat(0.001);
+    p.compareCounters();
+    // Overwrites: huge -> zero, zero -> random, text -> corpus.
+    p.writePages(7, new Uint8Array(4096));
+    p.writePages(0, randomBytes(4096, 3));
+    p.writePages(9, first.pages.subarray(0, 4096));
+    p.compareMmStat(0.001);
+    // A discard of 16 pages of which 11 are written: one notify_free per page.
+    p.writePages(3000, block.subarray(0, 11 * 4096));
+    p.discard(2995, 16);
+    p.compareMmStat(0.001);
+    p.compareCounters();
+    p.readPages(2990, 30);
+    p.readPages(0, 12);
+    p.readPages(100, 64);
+    // Past the end.
+    p.writePages(16384, new Uint8Array(4096));
+    p.write("compact", "1");
+    p.write("mem_used_max", "0");
+    const k = parseStatFields(kernelRead("mm_stat"));
+    const e = parseStatFields(p.sys.readAttr("mm_stat"));
+    expect(k[4]).toBe(k[2]);
+    expect(e[4]).toBe(e[2]);
+    p.write("reset", "1");
+    for (const a of ["disksize", "initstate", "mm_stat", "io_stat", "debug_stat"]) p.read(a);
+  } finally {
+    p.cleanup();
+  }
+});
+
+test("differential: a write refused by mem_limit, and zramctl's view", () => {
+  if (reason !== null) {
+    console.log(`skipped: ${reason}`);
+    return;
+  }
+  const p = new Pair();
+  try {
+    p.write("reset", "1");
+    p.write("comp_algorithm", "lz4");
+    expect(formatZramctl(p.sys, DEV)).toBe(execFileSync("zramctl", [DEV], { encoding: "utf8" }).replace("lzo-rle", "lz4    "));
+    p.write("disksize", "1M");
+    const first = randomBytes(4096, 11);
+    p.writePages(0, first);
+    p.write("mem_limit", "4096");
+    p.writePages(0, randomBytes(4096, 12));
+    p.writePages(1, new Uint8Array(4096));
+    p.writePages(2, repeated([7, 7, 7, 7, 9, 9, 9, 9]));
+    p.read("mm_stat");
+    p.compareCounters();
+    expect(p.readPages(0, 1)).toEqualBytes(first);
+    p.write("mem_limit", "0");
+    p.writePages(3, randomBytes(4096 * 5, 13));
+    p.read("mm_stat");
+    // Only same-filled and huge pages: every zramctl column is exact.
+    expect(formatZramctl(p.sys, DEV)).toBe(execFileSync("zramctl", [DEV], { encoding: "utf8" }));
+    expect(formatZramctl(p.sys, DEV, { listing: true })).toBe(execFileSync("zramctl", { encoding: "utf8" }));
+  } finally {
+    p.cleanup();
+  }
+});
