@@ -2,18 +2,19 @@
  * BlockDevice throughput (`bun bench/block.ts`): the corpus pages written and read in 1 MiB requests,
  * beside the raw batch codec on the same 1 MiB chunks, and beside Linux zram (dd, O_DIRECT, 1 MiB, one
  * writer) where /sys/block/zram0 is usable. Same algorithm (LZ4) everywhere. Each figure is the median of
- * repeated passes; stored ratio = orig_data_size / mem_used_total, as zram reports them.
+ * interleaved rounds; stored ratio = orig_data_size / mem_used_total, as zram reports them.
  */
 import { Buffer } from "node:buffer";
 import { cpus, loadavg } from "node:os";
 import { Algorithm, BlockDevice, CompressorBuilder } from "../mod.ts";
 import { loadCorpus, PAGE_SIZE } from "./corpus.ts";
-import { linuxZramPass, linuxZramUnusable } from "./linux-zram.ts";
+import { type LinuxZramPass, linuxZramPass, linuxZramUnusable } from "./linux-zram.ts";
 import { markdownTable, type Target, targetRows } from "./report.ts";
 
 const REQUEST = 1 << 20;
+/** Rounds go on until the device's write passes add up to this, and at least MIN_ROUNDS. */
 const MIN_MS = 2000;
-const MIN_PASSES = 5;
+const MIN_ROUNDS = 5;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -21,19 +22,10 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Runs `setup` untimed and `pass` timed until MIN_MS and MIN_PASSES; the median pass in ms. */
-function medianPass<T>(setup: () => T, pass: (state: T) => void): number {
-  const times: number[] = [];
-  let spent = 0;
-  while (spent < MIN_MS || times.length < MIN_PASSES) {
-    const state = setup();
-    const t0 = performance.now();
-    pass(state);
-    const dt = performance.now() - t0;
-    times.push(dt);
-    spent += dt;
-  }
-  return median(times);
+function timed(pass: () => void): number {
+  const t0 = performance.now();
+  pass();
+  return performance.now() - t0;
 }
 
 const corpus = loadCorpus();
@@ -47,32 +39,52 @@ console.log(`corpus: ${bytes / PAGE_SIZE} pages (${(bytes / 2 ** 20).toFixed(1)}
 const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
 const out = new Uint8Array(bytes);
 
-// ---- the raw batch codec on the same 1 MiB chunks ----
+// Each round times every path once, one after the other, so that load from other work on this shared
+// machine falls on all of them alike; each figure is the median over the rounds.
 const codecBatches = requests.map((r) => compressor.compressBatch(r.data));
-const codecWriteMs = medianPass(() => undefined, () => {
+const codecWrite = () => {
   for (let i = 0; i < requests.length; i++) codecBatches[i] = compressor.compressBatch(requests[i].data);
-});
-const codecReadMs = medianPass(() => out.fill(0), () => {
+};
+const codecRead = () => {
   for (let i = 0; i < requests.length; i++) {
-    compressor.decompressBatch(codecBatches[i], out.subarray(requests[i].offset, requests[i].offset + requests[i].data.length));
+    const r = requests[i];
+    compressor.decompressBatch(codecBatches[i], out.subarray(r.offset, r.offset + r.data.length));
   }
-});
-if (Buffer.compare(out, pages) !== 0) throw new Error("codec round trip failed");
-const codecStored = codecBatches.reduce((n, b) => n + b.totalBytes, 0);
-
-// ---- BlockDevice: each write pass on a fresh device, reads from a filled one ----
-const fresh = () => new BlockDevice(bytes, compressor, {});
+};
 const writeAll = (dev: BlockDevice) => {
   for (const r of requests) dev.write(r.offset, r.data);
 };
-const deviceWriteMs = medianPass(fresh, writeAll);
-const filled = fresh();
-writeAll(filled);
-const deviceReadMs = medianPass(() => out.fill(0), () => {
-  for (const r of requests) filled.read(r.offset, out.subarray(r.offset, r.offset + r.data.length));
-});
-if (Buffer.compare(out, pages) !== 0) throw new Error("BlockDevice round trip failed");
-const deviceStats = filled.stats();
+const readAll = (dev: BlockDevice) => {
+  for (const r of requests) dev.read(r.offset, out.subarray(r.offset, r.offset + r.data.length));
+};
+const unusable = linuxZramUnusable("lz4");
+if (unusable !== undefined) console.log(`Linux zram skipped: ${unusable}\n`);
+
+const t = { codecWrite: [] as number[], codecRead: [] as number[], deviceWrite: [] as number[], deviceRead: [] as number[] };
+const linux: LinuxZramPass[] = [];
+let device: BlockDevice | undefined;
+let spent = 0;
+while (spent < MIN_MS || t.deviceWrite.length < MIN_ROUNDS) {
+  t.codecWrite.push(timed(codecWrite));
+  out.fill(0);
+  t.codecRead.push(timed(codecRead));
+  if (Buffer.compare(out, pages) !== 0) throw new Error("codec round trip failed");
+  const fresh = new BlockDevice(bytes, compressor, {}); // every write pass fills a fresh device
+  device = fresh;
+  const w = timed(() => writeAll(fresh));
+  t.deviceWrite.push(w);
+  spent += w;
+  out.fill(0);
+  t.deviceRead.push(timed(() => readAll(fresh)));
+  if (Buffer.compare(out, pages) !== 0) throw new Error("BlockDevice round trip failed");
+  if (unusable === undefined) linux.push(linuxZramPass(corpus.path, bytes, "lz4"));
+}
+const codecWriteMs = median(t.codecWrite);
+const codecReadMs = median(t.codecRead);
+const deviceWriteMs = median(t.deviceWrite);
+const deviceReadMs = median(t.deviceRead);
+const codecStored = codecBatches.reduce((n, b) => n + b.totalBytes, 0);
+const deviceStats = (device as BlockDevice).stats();
 
 const gbps = (ms: number) => bytes / (ms * 1e6);
 const rows: string[][] = [
@@ -87,12 +99,10 @@ const targets: Target[] = [
   { what: "BlockDevice read / raw batch codec decompress", unit: "x", goal: 0.85, measured: codecReadMs / deviceReadMs },
 ];
 
-const unusable = linuxZramUnusable("lz4");
-if (unusable === undefined) {
-  const passes = Array.from({ length: MIN_PASSES }, () => linuxZramPass(corpus.path, bytes, "lz4"));
-  const write = median(passes.map((p) => p.writeSeconds)) * 1e3;
-  const read = median(passes.map((p) => p.readSeconds)) * 1e3;
-  const last = passes[passes.length - 1];
+if (linux.length > 0) {
+  const write = median(linux.map((p) => p.writeSeconds)) * 1e3;
+  const read = median(linux.map((p) => p.readSeconds)) * 1e3;
+  const last = linux[linux.length - 1];
   const linuxRatio = last.origDataSize / last.memUsedTotal;
   rows.push(["Linux zram lz4 (dd O_DIRECT bs=1M, one writer)", gbps(write).toFixed(2), gbps(read).toFixed(2),
     (last.origDataSize / last.comprDataSize).toFixed(3), linuxRatio.toFixed(3)]);
@@ -101,8 +111,6 @@ if (unusable === undefined) {
     { what: "BlockDevice stored ratio / Linux zram stored ratio", unit: "x", goal: 1,
       measured: (deviceStats.origDataSize / deviceStats.memUsedTotal) / linuxRatio },
   );
-} else {
-  console.log(`Linux zram skipped: ${unusable}\n`);
 }
 
 console.log("Write and read throughput (median pass; GB/s of page bytes) and stored ratio:\n");

@@ -5,13 +5,13 @@ import { buildSizeClasses, MAX_PAGES_PER_ZSPAGE } from "../lib/block/size_classe
 
 /** Fills an object with bytes derived from its owner, so a moved or overwritten object shows. */
 function fill(pool: PagePool, handle: number, size: number, owner: number): void {
-  const bytes = pool.bytesOf(handle);
+  const bytes = pool.memory;
   const at = pool.byteOffsetOf(handle);
   for (let i = 0; i < size; i++) bytes[at + i] = (owner * 31 + i * 7) & 0xff;
 }
 
 function holds(pool: PagePool, handle: number, size: number, owner: number): boolean {
-  const bytes = pool.bytesOf(handle);
+  const bytes = pool.memory;
   const at = pool.byteOffsetOf(handle);
   for (let i = 0; i < size; i++) if (bytes[at + i] !== ((owner * 31 + i * 7) & 0xff)) return false;
   return true;

@@ -1,5 +1,6 @@
 // The CLI end to end, under both runtimes: a small --input bench (table and --json), help, bad arguments.
 import { writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { expect, test } from "./harness.ts";
 import { RUNTIMES, runCli, smallPagesFile } from "./cli-helpers.ts";
 
@@ -27,6 +28,7 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
       expect(x.decompressGBps).toBeGreaterThan(0);
     }
     expect(report.results[0].backend).toBe("scalar");
+    expect(Number.isInteger(report.results[0].threads) && report.results[0].threads >= 1).toBeTrue();
   });
 
   test(`cli (${runtime}): bench prints a table with the threads asked for`, () => {
@@ -62,13 +64,14 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
       [["frobnicate"], "unknown command 'frobnicate'"],
       [["bench", "--speed", "9"], "unknown option '--speed'"],
       [["bench", "--threads", "two"], "option '--threads' needs a whole number, got 'two'"],
-      [["bench", "--threads", "0"], "option '--threads' must be between 1 and 1024, got 0"],
+      [["bench", "--threads", "0"], "option '--threads' must be between 1 and 256, got 0"],
       [["bench", "--threads"], "option '--threads' needs a value"],
       [["bench", "--algorithms", "lzma"], "unknown algorithm 'lzma'"],
       [["bench", "--algorithms", "zstd:20"], "level must be a whole number from 1 to 19"],
       [["bench", "--backends", "sse9"], "unknown backend 'sse9'"],
       [["bench", "--input", notPages], "5000 bytes is not a whole number of 4096-byte pages"],
       [["bench", "--input", input + ".missing"], "cannot read"],
+      [["bench", "--input", dirname(input)], "not a regular file"],
       [["bench", "--input", input, "--pages", "4"], "--pages applies to the built-in workload only"],
       [["bench", "--json=yes"], "option '--json' takes no value"],
       [["bench", "extra"], "unexpected argument 'extra'"],

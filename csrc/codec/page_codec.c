@@ -11,7 +11,7 @@ int32_t tz_check_route_args(int32_t raw_threshold, double entropy_limit) {
 }
 
 /* The configured codec's output for the page, in state->scratch (*result), or 0 for none. */
-static int32_t run_algorithm(const tz_codec_config *cfg, tz_codec_state *state, double entropy,
+static int32_t run_algorithm(const tz_codec_config *cfg, tz_codec_state *state, const tz_scan_ops *ops,
                              const uint8_t *page, const uint8_t **result, uint8_t *kind) {
     *result = state->scratch;
     switch (cfg->algorithm) {
@@ -25,7 +25,7 @@ static int32_t run_algorithm(const tz_codec_config *cfg, tz_codec_state *state, 
         *kind = TZ_KIND_ZSTD;
         return tz_zstd_compress(state->zstd_cctx, page, state->scratch, TZ_CODEC_BOUND);
     case TZ_ALGO_ADAPTIVE:
-        return tz_adaptive_compress(state, entropy, page, result, kind);
+        return tz_adaptive_compress(state, ops, page, result, kind);
     default: /* TZ_ALGO_NONE */
         return 0;
     }
@@ -39,16 +39,15 @@ int32_t tz_page_compress(const tz_codec_config *cfg, tz_codec_state *state, cons
         *kind = TZ_KIND_SAME;
         return 0;
     }
-    /* The entropy is measured only when the limit or the adaptive rule needs it, and then only once. */
-    double entropy = 0.0;
-    if (entropy_limit < 8.0 || cfg->algorithm == TZ_ALGO_ADAPTIVE) {
+    int skip = 0;
+    if (entropy_limit < 8.0) {
         uint32_t counts[256];
         ops->histogram(page, TZ_PAGE_SIZE, counts);
-        entropy = tz_entropy_from_histogram(counts, TZ_PAGE_SIZE);
+        skip = tz_entropy_from_histogram(counts, TZ_PAGE_SIZE) > entropy_limit;
     }
-    if (!(entropy_limit < 8.0 && entropy > entropy_limit)) {
+    if (!skip) {
         const uint8_t *result;
-        int32_t size = run_algorithm(cfg, state, entropy, page, &result, kind);
+        int32_t size = run_algorithm(cfg, state, ops, page, &result, kind);
         if (size > 0 && size < raw_threshold) {
             memcpy(out, result, (size_t)size);
             return size;

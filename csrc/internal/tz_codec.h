@@ -47,9 +47,9 @@ int32_t tz_zstd_compress(ZSTD_CCtx *cctx, const uint8_t *page, uint8_t *dst, int
 int32_t tz_lz4_decompress(const uint8_t *src, int32_t len, uint8_t *out);
 int32_t tz_zstd_decompress(tz_codec_state *state, const uint8_t *src, int32_t len, uint8_t *out);
 
-/* The adaptive choice for a page already known not to be same-filled, given its entropy (bits/byte):
- * the output in state->scratch (*result, *kind), or 0 (store RAW). */
-int32_t tz_adaptive_compress(tz_codec_state *state, double entropy, const uint8_t *page,
+/* The adaptive choice for a page already known not to be same-filled: the output in state->scratch
+ * (*result, *kind), or 0 (store RAW). */
+int32_t tz_adaptive_compress(tz_codec_state *state, const tz_scan_ops *ops, const uint8_t *page,
                              const uint8_t **result, uint8_t *kind);
 
 /* The routing of DESIGN.md / the header: SAME, entropy skip, the algorithm, the raw threshold.

@@ -47,7 +47,6 @@ export class BlockDevice {
   #counters = new DeviceCounters();
   /** Async writes commit in the order they were issued: each waits for the one before. */
   #commitTail: Promise<void> = Promise.resolve();
-  #staging = new Uint8Array(PAGE_SIZE);
 
   constructor(sizeBytes: number, compressor: Compressor, options: BlockDeviceOptions = {}) {
     if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0) {
@@ -134,17 +133,19 @@ export class BlockDevice {
     return committed;
   }
 
-  /** Reads whole pages at a page-aligned offset into out; unwritten pages read as zeros. */
+  /** Reads whole pages at a page-aligned offset into out; unwritten pages read as zeros. The native
+   * decoder reads the stored pages straight out of the pool memory. */
   read(offset: number, out: Uint8Array): void {
     const range = this.#request(offset, requireBytes(out, "read").length, "read");
     if (range.pageCount === 0) return;
     this.#countRead(range);
-    const batch = this.#gather(range, (bytes) => {
-      if (this.#staging.length < bytes) this.#staging = new Uint8Array(Math.max(bytes, this.#staging.length * 2));
-      return this.#staging;
-    });
+    const batch = this.#describe(range);
+    const pool = this.#pool;
+    for (let i = 0; i < range.pageCount; i++) {
+      if (batch.sizes[i] !== 0) batch.offsets[i] = pool.byteOffsetOf(this.#handles[range.firstPage + i]);
+    }
     try {
-      this.#codec.decompressBatch(batch, out);
+      this.#codec.decompressBatch({ ...batch, arena: pool.memory }, out);
     } catch (e) {
       this.#counters.failedReads++;
       throw e;
@@ -159,7 +160,7 @@ export class BlockDevice {
     const range = this.#request(offset, requireBytes(out, "readAsync").length, "readAsync");
     if (range.pageCount === 0) return;
     this.#countRead(range);
-    const batch = this.#gather(range, (bytes) => new Uint8Array(bytes));
+    const batch = this.#gather(range);
     try {
       await this.#codec.decompressBatchAsync(batch, out);
     } catch (e) {
@@ -209,9 +210,14 @@ export class BlockDevice {
     return snapshotStats(this.#counters, this.#pool, this.memLimit);
   }
 
-  /** Bytes of ArrayBuffer the pool holds (its zspages and their chunks' free slots). */
+  /** Bytes of the pool's chunks in use (zspages, free zspage slots, chunk tails); the pool's buffer
+   * (poolCapacityBytes) is grown half ahead of them. */
   poolReservedBytes(): number {
     return this.#pool.reservedBytes;
+  }
+
+  poolCapacityBytes(): number {
+    return this.#pool.capacityBytes;
   }
 
   #request(offset: number, length: number, what: string): PageRange {
@@ -236,31 +242,35 @@ export class BlockDevice {
     this.#counters.readSectors += range.pageCount * SECTORS_PER_PAGE;
   }
 
-  /** Copies the stored bytes of a range into one arena the native batch decoder reads. */
-  #gather(range: PageRange, arenaOf: (bytes: number) => Uint8Array): BatchLike {
+  /** The kinds, sizes and patterns of a range as a batch (empty pages as SAME pages of pattern 0). */
+  #describe(range: PageRange): Omit<BatchLike, "arena"> {
     const { firstPage, pageCount } = range;
     const end = firstPage + pageCount;
     const kinds = this.#kinds.slice(firstPage, end);
+    for (let i = 0; i < pageCount; i++) if (kinds[i] === EMPTY) kinds[i] = Kind.Same;
     const sizes = new Int32Array(pageCount);
     sizes.set(this.#sizes.subarray(firstPage, end));
-    const patterns = this.#patterns.slice(firstPage, end);
-    const offsets = new Int32Array(pageCount);
+    return { count: pageCount, offsets: new Int32Array(pageCount), sizes, kinds, patterns: this.#patterns.slice(firstPage, end) };
+  }
+
+  /** A copy of the stored bytes of a range in an arena of its own, for decoding off the JS thread
+   * while the pool keeps changing. */
+  #gather(range: PageRange): BatchLike {
+    const batch = this.#describe(range);
     let total = 0;
-    for (let i = 0; i < pageCount; i++) {
-      // An empty page decodes as a SAME page of pattern 0 (its pattern slot is kept at 0).
-      if (kinds[i] === EMPTY) kinds[i] = Kind.Same;
-      offsets[i] = total;
-      total += sizes[i];
+    for (let i = 0; i < batch.count; i++) {
+      batch.offsets[i] = total;
+      total += batch.sizes[i];
     }
-    const arena = arenaOf(Math.max(total, PAGE_SIZE));
-    for (let i = 0; i < pageCount; i++) {
-      const size = sizes[i];
+    const arena = new Uint8Array(Math.max(total, PAGE_SIZE));
+    const memory = this.#pool.memory;
+    for (let i = 0; i < batch.count; i++) {
+      const size = batch.sizes[i];
       if (size === 0) continue;
-      const handle = this.#handles[firstPage + i];
-      const at = this.#pool.byteOffsetOf(handle);
-      arena.set(this.#pool.bytesOf(handle).subarray(at, at + size), offsets[i]);
+      const at = this.#pool.byteOffsetOf(this.#handles[range.firstPage + i]);
+      arena.set(memory.subarray(at, at + size), batch.offsets[i]);
     }
-    return { count: pageCount, arena, offsets, sizes, kinds, patterns };
+    return { ...batch, arena };
   }
 
   /**
@@ -277,7 +287,12 @@ export class BlockDevice {
       const size = batch.sizes[i];
       let handle = 0;
       if (kind !== Kind.Same) {
-        handle = this.#pool.alloc(size);
+        try {
+          handle = this.#pool.store(batch.arena, batch.offsets[i], size);
+        } catch (e) {
+          c.failedWrites++;
+          throw e;
+        }
         if (this.#limitPages !== 0 && this.#pool.memUsedPages > this.#limitPages) {
           this.#pool.free(handle);
           c.failedWrites++;
@@ -287,8 +302,6 @@ export class BlockDevice {
               (i > 0 ? ` (the ${i} pages before it are stored)` : ""),
           );
         }
-        const from = batch.offsets[i];
-        this.#pool.bytesOf(handle).set(batch.arena.subarray(from, from + size), this.#pool.byteOffsetOf(handle));
       }
       this.#freePage(page);
       this.#kinds[page] = kind;

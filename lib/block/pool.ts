@@ -1,13 +1,20 @@
 // A zsmalloc-like page pool. Objects live in size classes; each class fills zspages (k contiguous
-// 4 KiB pool pages); zspages are carved out of chunk ArrayBuffers holding ZSPAGES_PER_CHUNK of them.
-// An object is named by an integer handle (zspage id * HANDLE_SPAN + object index): no JS object per
-// stored page. Free objects are chained through their own first four bytes.
+// 4 KiB pool pages); zspages are carved out of fixed 128 KiB chunks, and all chunks lie in ONE
+// ArrayBuffer, so that a read hands the pool memory itself to the native batch decoder (no gather
+// copy). An object is named by an integer handle (zspage id * HANDLE_SPAN + object index): no JS
+// object per stored page. Free objects are chained through their own first four bytes.
+import { TruenoError } from "../ffi/errors.ts";
 import { buildSizeClasses, MAX_OBJECT_SIZE, POOL_PAGE_SIZE } from "./size_classes.ts";
 
-const ZSPAGES_PER_CHUNK = 4;
+const CHUNK_PAGES = 16;
+const CHUNK_BYTES = CHUNK_PAGES * POOL_PAGE_SIZE;
+/** Most zspages in a chunk (zspages of one page). */
+const ZSPAGES_PER_CHUNK = CHUNK_PAGES;
 /** More than the most objects a zspage can hold (8 pages of 32-byte objects = 1024). */
 const HANDLE_SPAN = 8192;
 const NONE = -1;
+/** The native calls take int32 lengths: the pool buffer stays below 2 GiB. */
+const MAX_POOL_BYTES = 0x7fffffff - (0x7fffffff % CHUNK_BYTES);
 
 /** What the pool needs from its user to move objects during compaction. */
 export interface PoolOwners {
@@ -19,11 +26,15 @@ export interface PoolOwners {
 
 export class PagePool {
   private readonly classes = buildSizeClasses();
-  private chunkBytes: (Uint8Array | null)[] = [];
-  private chunkWords: (DataView | null)[] = [];
+  private mem = new Uint8Array(0);
+  private words = new DataView(this.mem.buffer);
+  /** Chunks in [0, chunkCount) are carved out of mem; free ones among them are listed in freeChunks. */
+  private chunkCount = 0;
   private chunkPages: number[] = [];
+  /** Per chunk, a bit per zspage slot: set = free. */
   private chunkFreeSlots: number[] = [];
-  private readonly freeChunkIds: number[] = [];
+  private chunkIsFree: boolean[] = [];
+  private readonly freeChunks: number[] = [];
   /** Per zspage length k: chunks of that length with at least one free zspage slot. */
   private readonly chunksWithRoom: number[][] = [];
 
@@ -36,13 +47,15 @@ export class PagePool {
   /** Per class: the first zspage that still has a free object (a doubly linked list). */
   private readonly partialHead: Int32Array;
 
+  /** Byte offset of the object the last allocIn() handed out. */
+  private lastOffset = 0;
   private usedPages = 0;
   private maxUsedPages = 0;
   private compactedPages = 0;
 
   constructor() {
     this.partialHead = new Int32Array(this.classes.count).fill(NONE);
-    for (let k = 0; k <= 16; k++) this.chunksWithRoom.push([]);
+    for (let k = 0; k <= CHUNK_PAGES; k++) this.chunksWithRoom.push([]);
   }
 
   /** Pool pages held by live zspages (zsmalloc's pages_allocated). */
@@ -63,11 +76,20 @@ export class PagePool {
     return this.compactedPages;
   }
 
-  /** Bytes of ArrayBuffer the pool holds (zspages plus the free zspage slots of its chunks). */
+  /** Bytes of the chunks in use (their zspages, free zspage slots and unusable chunk tails). */
   get reservedBytes(): number {
-    let bytes = 0;
-    for (let c = 0; c < this.chunkBytes.length; c++) bytes += this.chunkBytes[c]?.byteLength ?? 0;
-    return bytes;
+    return (this.chunkCount - this.freeChunks.filter((c) => c < this.chunkCount).length) * CHUNK_BYTES;
+  }
+
+  /** Length of the pool's ArrayBuffer (grown half ahead of need, shrunk when its tail empties). */
+  get capacityBytes(): number {
+    return this.mem.byteLength;
+  }
+
+  /** The pool memory: every object's bytes lie here, at byteOffsetOf(handle). Valid until the next
+   * alloc or compact (the buffer may be replaced when the pool grows or shrinks). */
+  get memory(): Uint8Array {
+    return this.mem;
   }
 
   /** mem_used_max <- 0: the high-water mark restarts at the current use. */
@@ -80,7 +102,8 @@ export class PagePool {
     return this.classes.objectSize[this.classes.classOfSize[size]];
   }
 
-  /** Stores nothing yet: reserves room for `size` bytes (1..4096) and returns its handle. */
+  /** Reserves room for `size` bytes (1..4096) and returns its handle; OutOfMemory when the pool
+   * cannot grow. */
   alloc(size: number): number {
     if (!Number.isInteger(size) || size < 1 || size > MAX_OBJECT_SIZE) {
       throw new RangeError(`pool object size ${size} is outside 1..${MAX_OBJECT_SIZE}`);
@@ -100,15 +123,11 @@ export class PagePool {
       this.releaseZspage(zs);
       return;
     }
-    this.words(zs).setInt32(this.offsetOf(zs, obj), this.zsFreeHead[zs], true);
+    this.words.setInt32(this.offsetOf(zs, obj), this.zsFreeHead[zs], true);
     this.zsFreeHead[zs] = obj;
   }
 
-  /** The chunk array holding the object, and the object's byte offset in it. */
-  bytesOf(handle: number): Uint8Array {
-    return this.chunkBytes[Math.floor(handle / HANDLE_SPAN / ZSPAGES_PER_CHUNK)] as Uint8Array;
-  }
-
+  /** Where the object's bytes start in `memory`. */
   byteOffsetOf(handle: number): number {
     const zs = Math.floor(handle / HANDLE_SPAN);
     return this.offsetOf(zs, handle - zs * HANDLE_SPAN);
@@ -116,11 +135,13 @@ export class PagePool {
 
   /** Frees everything (device reset); counters start over. */
   clear(): void {
-    this.chunkBytes = [];
-    this.chunkWords = [];
+    this.mem = new Uint8Array(0);
+    this.words = new DataView(this.mem.buffer);
+    this.chunkCount = 0;
     this.chunkPages = [];
     this.chunkFreeSlots = [];
-    this.freeChunkIds.length = 0;
+    this.chunkIsFree = [];
+    this.freeChunks.length = 0;
     for (const list of this.chunksWithRoom) list.length = 0;
     this.zsClass = new Int16Array(0);
     this.zsInUse = new Uint16Array(0);
@@ -159,7 +180,7 @@ export class PagePool {
       const to = this.allocIn(dest[0]);
       const size = this.classes.objectSize[cls];
       const src = this.byteOffsetOf(from);
-      this.bytesOf(to).set(this.bytesOf(from).subarray(src, src + size), this.byteOffsetOf(to));
+      this.mem.copyWithin(this.byteOffsetOf(to), src, src + size);
       owners.relocate(moves[i + 1], to);
       this.free(from);
     }
@@ -189,15 +210,24 @@ export class PagePool {
     return partial.slice(0, last + 1);
   }
 
-  /** alloc() into a given zspage with room (compaction). */
+  /** alloc() then a copy of src[from .. from + size) into the new object, in one step. */
+  store(src: Uint8Array, from: number, size: number): number {
+    const handle = this.alloc(size);
+    this.mem.set(src.subarray(from, from + size), this.lastOffset);
+    return handle;
+  }
+
+  /** alloc() into a given zspage with room; leaves the object's byte offset in lastOffset. */
   private allocIn(zs: number): number {
     const cls = this.zsClass[zs];
     let obj: number;
     if (this.zsFreeHead[zs] !== NONE) {
       obj = this.zsFreeHead[zs];
-      this.zsFreeHead[zs] = this.words(zs).getInt32(this.offsetOf(zs, obj), true);
+      this.lastOffset = this.offsetOf(zs, obj);
+      this.zsFreeHead[zs] = this.words.getInt32(this.lastOffset, true);
     } else {
       obj = this.zsFresh[zs]++;
+      this.lastOffset = this.offsetOf(zs, obj);
     }
     this.zsInUse[zs]++;
     if (this.zsInUse[zs] === this.classes.objectsPerZspage[cls]) this.unlinkPartial(zs);
@@ -205,12 +235,11 @@ export class PagePool {
   }
 
   private offsetOf(zs: number, obj: number): number {
-    const k = this.classes.pagesPerZspage[this.zsClass[zs]];
-    return (zs % ZSPAGES_PER_CHUNK) * k * POOL_PAGE_SIZE + obj * this.classes.objectSize[this.zsClass[zs]];
-  }
-
-  private words(zs: number): DataView {
-    return this.chunkWords[Math.floor(zs / ZSPAGES_PER_CHUNK)] as DataView;
+    const cls = this.zsClass[zs];
+    const chunk = Math.floor(zs / ZSPAGES_PER_CHUNK);
+    const slot = zs - chunk * ZSPAGES_PER_CHUNK;
+    return chunk * CHUNK_BYTES + slot * this.classes.pagesPerZspage[cls] * POOL_PAGE_SIZE +
+      obj * this.classes.objectSize[cls];
   }
 
   private newZspage(cls: number): number {
@@ -220,7 +249,7 @@ export class PagePool {
     const chunk = room[room.length - 1];
     const mask = this.chunkFreeSlots[chunk];
     const slot = 31 - Math.clz32(mask & -mask);
-    this.chunkFreeSlots[chunk] = mask & ~(1 << slot);
+    this.chunkFreeSlots[chunk] = (mask & ~(1 << slot)) >>> 0;
     if (this.chunkFreeSlots[chunk] === 0) room.pop();
     const zs = chunk * ZSPAGES_PER_CHUNK + slot;
     this.zsClass[zs] = cls;
@@ -241,32 +270,51 @@ export class PagePool {
     this.usedPages -= k;
     const room = this.chunksWithRoom[k];
     if (this.chunkFreeSlots[chunk] === 0) room.push(chunk);
-    this.chunkFreeSlots[chunk] |= 1 << (zs % ZSPAGES_PER_CHUNK);
-    if (this.chunkFreeSlots[chunk] === (1 << ZSPAGES_PER_CHUNK) - 1) {
-      // A chunk with no zspage left gives its ArrayBuffer back.
+    this.chunkFreeSlots[chunk] = (this.chunkFreeSlots[chunk] | (1 << (zs % ZSPAGES_PER_CHUNK))) >>> 0;
+    if (this.chunkFreeSlots[chunk] === fullMask(k)) {
       room.splice(room.indexOf(chunk), 1);
-      this.chunkBytes[chunk] = null;
-      this.chunkWords[chunk] = null;
-      this.freeChunkIds.push(chunk);
+      this.chunkIsFree[chunk] = true;
+      this.freeChunks.push(chunk);
+      this.trimTail();
     }
   }
 
-  private newChunk(k: number): number {
-    const bytes = new Uint8Array(ZSPAGES_PER_CHUNK * k * POOL_PAGE_SIZE);
-    let chunk = this.freeChunkIds.pop();
-    if (chunk === undefined) {
-      chunk = this.chunkBytes.length;
-      this.chunkBytes.push(null);
-      this.chunkWords.push(null);
-      this.chunkPages.push(0);
-      this.chunkFreeSlots.push(0);
-      this.growZspageTables((chunk + 1) * ZSPAGES_PER_CHUNK);
+  /** Gives back the free chunks at the end of the buffer; shrinks it once it is mostly unused. */
+  private trimTail(): void {
+    while (this.chunkCount > 0 && this.chunkIsFree[this.chunkCount - 1]) this.chunkCount--;
+    // Free chunks past the end are forgotten (they will be appended again when needed).
+    for (let i = this.freeChunks.length - 1; i >= 0; i--) {
+      if (this.freeChunks[i] >= this.chunkCount) this.freeChunks.splice(i, 1);
     }
-    this.chunkBytes[chunk] = bytes;
-    this.chunkWords[chunk] = new DataView(bytes.buffer);
+    const used = this.chunkCount * CHUNK_BYTES;
+    if (this.mem.byteLength > 4 * CHUNK_BYTES && used < this.mem.byteLength / 4) this.resize(growTarget(used));
+  }
+
+  private newChunk(k: number): number {
+    let chunk = this.freeChunks.pop();
+    if (chunk === undefined) {
+      chunk = this.chunkCount++;
+      const needed = this.chunkCount * CHUNK_BYTES;
+      if (needed > MAX_POOL_BYTES) {
+        this.chunkCount--;
+        throw new TruenoError("OutOfMemory", `the page pool is full (${MAX_POOL_BYTES} bytes)`);
+      }
+      if (needed > this.mem.byteLength) this.resize(Math.min(growTarget(needed), MAX_POOL_BYTES));
+      this.chunkPages[chunk] = 0;
+      this.growZspageTables(this.chunkCount * ZSPAGES_PER_CHUNK);
+    }
+    this.chunkIsFree[chunk] = false;
     this.chunkPages[chunk] = k;
-    this.chunkFreeSlots[chunk] = (1 << ZSPAGES_PER_CHUNK) - 1;
+    this.chunkFreeSlots[chunk] = fullMask(k);
     return chunk;
+  }
+
+  /** Moves the pool into a buffer of `bytes` (all chunks in use lie below it). */
+  private resize(bytes: number): void {
+    const next = new Uint8Array(bytes);
+    next.set(this.mem.subarray(0, Math.min(this.mem.length, this.chunkCount * CHUNK_BYTES)));
+    this.mem = next;
+    this.words = new DataView(next.buffer);
   }
 
   private growZspageTables(needed: number): void {
@@ -305,4 +353,17 @@ export class PagePool {
     this.zsPrev[zs] = NONE;
     this.zsNext[zs] = NONE;
   }
+}
+
+/** Bit mask of the zspage slots of a chunk of zspages of k pages. */
+function fullMask(k: number): number {
+  const slots = Math.floor(CHUNK_PAGES / k);
+  return slots === 32 ? 0xffffffff : (1 << slots) - 1;
+}
+
+/** Buffer size for `bytes` of chunks: half as much again (at least 4 chunks), so that growing to a
+ * size copies at most three times that size in all. The part past the chunks in use is never written. */
+function growTarget(bytes: number): number {
+  const extra = Math.max(Math.floor(bytes / 2 / CHUNK_BYTES), 4) * CHUNK_BYTES;
+  return bytes + extra;
 }

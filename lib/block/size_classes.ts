@@ -1,13 +1,14 @@
 // zsmalloc-style size classes: every stored object rounds up to a class size, and each class packs
-// its objects into "zspages" of k contiguous 4 KiB pool pages, k chosen to waste the least space.
+// its objects into "zspages" of k contiguous 4 KiB pool pages, k (1, 2, 4 or 8, so that zspages tile
+// the pool's 16-page chunks exactly) chosen to waste the least space.
 // Classes that end up with the same (k, objects per zspage) merge into the larger one, as zsmalloc does.
 
 export const POOL_PAGE_SIZE = 4096;
 /**
  * Class granularity in bytes. Finer classes waste less inside each object but leave more partly
  * filled zspages (one per class); on the corpus pages with lz4, 32 with zspages of up to 8 pages held
- * the least pool memory of the grains 8..64 and lengths 1..16 we measured (zsmalloc uses 16 plus an
- * 8-byte handle inside every object; our handles live outside the objects).
+ * the least pool memory among the grains 8..64 and zspage lengths 1..16 we measured (zsmalloc uses 16
+ * plus an 8-byte handle inside every object; our handles live outside the objects).
  */
 export const CLASS_STEP = 32;
 /** Longest zspage in pool pages (zsmalloc's CONFIG_ZSMALLOC_CHAIN_SIZE default). */
@@ -28,7 +29,7 @@ export interface SizeClassTable {
 function bestPagesPerZspage(objectSize: number): number {
   let best = 1;
   let bestUsed = 0;
-  for (let k = 1; k <= MAX_PAGES_PER_ZSPAGE; k++) {
+  for (let k = 1; k <= MAX_PAGES_PER_ZSPAGE; k *= 2) {
     const bytes = k * POOL_PAGE_SIZE;
     const used = Math.floor(bytes / objectSize) * objectSize / bytes;
     if (used > bestUsed) {

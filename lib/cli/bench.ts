@@ -45,6 +45,8 @@ const SPEC = {
 
 const DEFAULT_PAGES = 16384;
 const MAX_WORKLOAD_PAGES = 262144;
+/** The native library's limit on batch workers (MAX_THREADS in csrc/runtime/compressor.c). */
+const MAX_THREADS = 256;
 
 export interface BenchReport {
   workload: { source: string; pages: number; bytes: number };
@@ -64,7 +66,7 @@ export function runBench(argv: readonly string[]): number {
   const nPages = integerOption(opts.get("pages"), "pages", 1, MAX_WORKLOAD_PAGES, DEFAULT_PAGES);
   const choices = parseAlgorithmList(stringOption(opts.get("algorithms")) ?? "lz4,zstd,adaptive");
   const backends = parseBackendList(stringOption(opts.get("backends")) ?? "all");
-  const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, 1024, 0) : undefined;
+  const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, MAX_THREADS, 0) : undefined;
   const minMs = integerOption(opts.get("time-ms"), "time-ms", 1, 600_000, 500);
 
   const pages = input === undefined ? syntheticWorkload(nPages) : readPagesFile(input);

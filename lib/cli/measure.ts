@@ -13,7 +13,7 @@ export const CHUNK_PAGES = 16384;
 export interface BenchResult {
   algorithm: string;
   backend: SimdBackend;
-  threads: number | "default";
+  threads: number;
   pages: number;
   bytes: number;
   storedBytes: number;
@@ -121,7 +121,7 @@ export function measure(
     return {
       algorithm: choice.name,
       backend: compressor.backend(),
-      threads: options.threads ?? "default",
+      threads: compressor.threads(),
       pages: pages.length / PAGE_SIZE,
       bytes: pages.length,
       storedBytes,
