@@ -1,11 +1,10 @@
 // Runs the CLI as a user would: under Bun, under Deno, or as the compiled executable.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { syntheticWorkload } from "../lib/cli/workload.ts";
-import { repoRoot } from "./harness.ts";
+import { repoRoot, runtime } from "./harness.ts";
 
 export interface CliRun {
   status: number | null;
@@ -33,10 +32,14 @@ export function runCli(runtime: keyof typeof RUNTIMES, args: readonly string[]):
   return runCommand([...RUNTIMES[runtime], ...args]);
 }
 
-/** A small file of whole pages of the built-in mix, in a fresh temporary folder. */
+/**
+ * A small file of whole pages of the built-in mix under .cache/cli-test/, rewritten on every run; one
+ * name per runtime, so that `bun test` and `deno test` running side by side never share a file.
+ */
 export function smallPagesFile(pages: number): string {
-  const dir = mkdtempSync(join(tmpdir(), "trueno-cli-"));
-  const path = join(dir, "small.pages");
+  const dir = join(repoRoot, ".cache", "cli-test");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${runtime}-${pages}.pages`);
   writeFileSync(path, syntheticWorkload(pages, 12345));
   return path;
 }

@@ -144,6 +144,68 @@ static void compressor_reports_its_configuration(void) {
     CHECK(tz_compressor_free(h) == TZ_OK);
 }
 
+
+/* Each branch of the adaptive rule (csrc/codec/adaptive.c) on a page made for it. */
+static void adaptive_routes_by_entropy(void) {
+    int32_t h = tz_compressor_new(TZ_ALGO_ADAPTIVE, 0, 1, TZ_BACKEND_AUTO);
+    CHECK(h > 0);
+    uint8_t page[PAGE], out[PAGE], meta[16], back[PAGE];
+    uint64_t seed = 31;
+    /* Random bytes: near-random, LZ4 cannot shrink them: RAW. */
+    fill_random(page, PAGE, &seed);
+    CHECK(tz_compress_page(h, page, PAGE, 8.0, out, PAGE, meta) == PAGE && meta[0] == TZ_KIND_RAW);
+    /* The same random half-page twice: near-random bytes with a long repeat: LZ4. */
+    memcpy(page + PAGE / 2, page, PAGE / 2);
+    int32_t size = tz_compress_page(h, page, PAGE, 8.0, out, PAGE, meta);
+    CHECK(meta[0] == TZ_KIND_LZ4 && size > 0 && size < PAGE * 3 / 4);
+    CHECK(tz_decompress_page(h, meta[0], out, size, meta + 8, back) == TZ_OK && memcmp(back, page, PAGE) == 0);
+    /* Small integers (low entropy) and text (mid entropy): Zstandard, at its two levels. */
+    for (int i = 0; i < PAGE / 4; i++) {
+        uint32_t v = (uint32_t)(test_rand(&seed) % 6);
+        memcpy(page + 4 * i, &v, 4);
+    }
+    size = tz_compress_page(h, page, PAGE, 8.0, out, PAGE, meta);
+    CHECK(meta[0] == TZ_KIND_ZSTD && size > 0 && size < PAGE);
+    CHECK(tz_decompress_page(h, meta[0], out, size, meta + 8, back) == TZ_OK && memcmp(back, page, PAGE) == 0);
+    static const char words[][8] = {"alpha ", "beta ", "gamma ", "delta ", "{\"k\":", "\"v\"}, ", "42, ", "true "};
+    for (size_t i = 0; i < PAGE;) {
+        const char *w = words[test_rand(&seed) % 8];
+        for (size_t k = 0; w[k] != 0 && i < PAGE; k++) page[i++] = (uint8_t)w[k];
+    }
+    size = tz_compress_page(h, page, PAGE, 8.0, out, PAGE, meta);
+    CHECK(meta[0] == TZ_KIND_ZSTD && size > 0 && size < PAGE);
+    CHECK(tz_decompress_page(h, meta[0], out, size, meta + 8, back) == TZ_OK && memcmp(back, page, PAGE) == 0);
+    CHECK(tz_compressor_free(h) == TZ_OK);
+}
+
+/* A forced backend changes only the speed of the page loops, never a stored byte. */
+static void every_backend_stores_the_same_bytes(void) {
+    size_t n = tz_corpus.total_pages < 2000 ? tz_corpus.total_pages : 2000;
+    CHECK(n > 0);
+    const uint8_t *pages = tz_corpus.files[0].pages;
+    n = n < tz_corpus.files[0].count ? n : tz_corpus.files[0].count;
+    /* A spread of pages: a compressor per backend per page is slow. */
+    for (size_t i = 0; i < n; i += 37) {
+        uint8_t ref[PAGE], ref_meta[16];
+        int32_t ref_size = -1;
+        for (int32_t b = TZ_BACKEND_SCALAR; b <= TZ_BACKEND_NEON; b++) {
+            if (tz_backend_supported(b) != 1) continue;
+            int32_t h = tz_compressor_new(TZ_ALGO_ADAPTIVE, 0, 1, b);
+            CHECK(h > 0);
+            uint8_t out[PAGE], meta[16];
+            int32_t size = tz_compress_page(h, pages + i * PAGE, PAGE, 6.0, out, PAGE, meta);
+            CHECK(tz_compressor_free(h) == TZ_OK);
+            if (ref_size < 0) {
+                ref_size = size;
+                memcpy(ref, out, (size_t)size);
+                memcpy(ref_meta, meta, 16);
+            } else {
+                CHECK_AT(size == ref_size && memcmp(meta, ref_meta, 16) == 0 && memcmp(out, ref, (size_t)size) == 0, i);
+            }
+        }
+    }
+}
+
 void tests_codec(void) {
     RUN(every_algorithm_round_trips_edge_pages);
     RUN(every_algorithm_round_trips_corpus);
@@ -151,4 +213,6 @@ void tests_codec(void) {
     RUN(raw_threshold_and_entropy_limit_route_to_raw);
     RUN(zstd_pages_declare_content_size);
     RUN(compressor_reports_its_configuration);
+    RUN(adaptive_routes_by_entropy);
+    RUN(every_backend_stores_the_same_bytes);
 }
