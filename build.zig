@@ -4,7 +4,7 @@
 //!   zig build test                        native tests
 //!   zig build test -Dsanitize=true        native tests under AddressSanitizer + UBSan (built by gcc)
 //!   zig build cross-aarch64               the C sources compiled for aarch64-linux-gnu (NEON included)
-//!   zig build measure                     Adaptive against LZ4 and Zstd-1 on the corpus
+//!   zig build measure                     Adaptive against LZ4 and Zstd-1 on the corpus (optimized build)
 const std = @import("std");
 const builtin = @import("builtin");
 const cuda = @import("build/cuda.zig");
@@ -48,9 +48,7 @@ pub fn build(b: *std.Build) void {
     const corpus_dir = b.pathFromRoot("../shared/corpus");
 
     // The shared library.
-    const lib_module = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
-    addLibrarySources(lib_module, b, sources);
-    for (system_libs) |name| lib_module.linkSystemLibrary(name, .{});
+    const lib_module = libraryModule(b, target, optimize, sources);
     const lib = b.addLibrary(.{ .name = "trueno_zram", .linkage = .dynamic, .root_module = lib_module });
     b.installArtifact(lib);
 
@@ -68,9 +66,15 @@ pub fn build(b: *std.Build) void {
         test_step.dependOn(&run.step);
     }
 
-    // Adaptive measured against plain LZ4 and Zstd-1 on the corpus (single thread).
+    // Adaptive measured against plain LZ4 and Zstd-1 on the corpus (single thread), always against an
+    // optimized build of the library (without the GPU kernels, which it does not time).
+    const measure_lib = b.addLibrary(.{
+        .name = "trueno_zram",
+        .linkage = .dynamic,
+        .root_module = libraryModule(b, target, .ReleaseFast, sources),
+    });
     const measure_sources = collectSources(b, "tests/native", &.{"suite"});
-    const measure = nativeExecutable(b, "measure-adaptive", target, optimize, lib, measure_sources);
+    const measure = nativeExecutable(b, "measure-adaptive", target, .ReleaseFast, measure_lib, measure_sources);
     const run_measure = b.addRunArtifact(measure);
     run_measure.addArg(corpus_dir);
     run_measure.has_side_effects = true;
@@ -86,6 +90,13 @@ pub fn build(b: *std.Build) void {
     const cross_lib = b.addLibrary(.{ .name = "trueno_zram", .linkage = .static, .root_module = cross_module });
     const install_cross = b.addInstallArtifact(cross_lib, .{ .dest_dir = .{ .override = .{ .custom = "lib/aarch64-linux-gnu" } } });
     b.step("cross-aarch64", "Compile the C sources for aarch64-linux-gnu").dependOn(&install_cross.step);
+}
+
+fn libraryModule(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, sources: []const []const u8) *std.Build.Module {
+    const module = b.createModule(.{ .target = target, .optimize = optimize, .link_libc = true });
+    addLibrarySources(module, b, sources);
+    for (system_libs) |name| module.linkSystemLibrary(name, .{});
+    return module;
 }
 
 fn addLibrarySources(module: *std.Build.Module, b: *std.Build, sources: []const []const u8) void {

@@ -8,6 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out_dir=${1:-dist}
 
+# Only the library build: set-up (scripts/setup.sh) is the README commands' job, and this script runs
+# inside the test suite, where it must not install anything.
 scripts/zig build -Doptimize=ReleaseFast
 mkdir -p "$out_dir"
 node_modules/.bin/bun build --compile lib/cli/main.ts --outfile "$out_dir/trueno-zram"

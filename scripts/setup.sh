@@ -24,11 +24,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# npm ci only when the lockfile changed since the last install.
+# Install from the committed lockfile only when it changed since the last install. `npm install` (which
+# keeps to the lockfile's versions and leaves it unchanged) rather than `npm ci`: this npm 11 refuses
+# `npm ci` because the lockfile it writes omits other platforms' optional Deno binaries.
 stamp=node_modules/.setup-stamp
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x node_modules/.bin/bun ] || [ ! -x node_modules/.bin/deno ]; then
   echo "setup: installing npm packages from package-lock.json"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi

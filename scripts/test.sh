@@ -44,8 +44,8 @@ run_native() {
   record "$name" "$rc" "${pass:-}" "${fail:-}"
 }
 
-run_native native
-run_native native-sanitized -Dsanitize=true
+run_native zig-test
+run_native zig-test-sanitized -Dsanitize=true
 
 echo "== bun: bun test tests/"
 node_modules/.bin/bun test tests/ 2>&1 | tee "$logs/bun.log"

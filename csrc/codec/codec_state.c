@@ -58,10 +58,9 @@ static ZSTD_CCtx *new_cctx(int level) {
 int32_t tz_codec_state_init(tz_codec_state *state, const tz_codec_config *cfg) {
     memset(state, 0, sizeof *state);
     int algo = cfg->algorithm;
-    int ok = 1;
     state->scratch = malloc(2 * TZ_CODEC_BOUND);
     state->zstd_dctx = ZSTD_createDCtx();
-    ok = state->scratch != NULL && state->zstd_dctx != NULL;
+    int ok = state->scratch != NULL && state->zstd_dctx != NULL;
     if (ok && (algo == TZ_ALGO_LZ4 || algo == TZ_ALGO_ADAPTIVE)) {
         state->lz4_state = malloc((size_t)LZ4_sizeofState());
         ok = state->lz4_state != NULL;

@@ -5,6 +5,7 @@ import { TruenoError } from "../ffi/errors.ts";
 import type { BatchLike } from "../compressor/batch.ts";
 import type { Compressor } from "../compressor/compressor.ts";
 import { pageEntropy } from "./entropy_route.ts";
+import { compressOnGpu, type GpuPageCompressor, isGpuPageCompressor, routesToGpu } from "./gpu_route.ts";
 import { PagePool } from "./pool.ts";
 import { type PageRange, pageRange, requireBytes } from "./range.ts";
 import { type BlockDeviceStats, DeviceCounters, snapshotStats } from "./stats.ts";
@@ -22,6 +23,9 @@ export interface BlockDeviceOptions {
   entropyThreshold?: number;
   /** Pool memory limit in bytes, rounded up to 4096; 0 (default) = none. */
   memLimit?: number;
+  /** A GPU (e.g. a GpuBatchCompressor) for the writes that selectBackend assigns to it; a failed GPU
+   * batch is redone on the CPU and counted in stats().gpuFallbacks. The device does not close it. */
+  gpu?: GpuPageCompressor;
 }
 
 /** The codec calls the device makes; a Compressor provides them. */
@@ -36,6 +40,7 @@ export class BlockDevice {
   readonly pageCount: number;
   readonly entropyThreshold: number;
   #codec: PageCodec;
+  #gpu: GpuPageCompressor | undefined;
   /** Whether the codec's page loops are vectorised (it never changes for a compressor). */
   #simd: boolean;
   #pool = new PagePool();
@@ -60,11 +65,15 @@ export class BlockDevice {
     if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 8)) {
       throw new TruenoError("InvalidInput", `entropyThreshold ${threshold} is not a number in 0..8`);
     }
+    if (options.gpu !== undefined && !isGpuPageCompressor(options.gpu)) {
+      throw new TruenoError("InvalidInput", "gpu must have a compressBatch(pages, rawThreshold) method");
+    }
     this.size = sizeBytes;
     this.pageCount = sizeBytes / PAGE_SIZE;
     this.entropyThreshold = threshold;
     this.#codec = compressor;
     this.#simd = compressor.backend() !== "scalar";
+    this.#gpu = options.gpu;
     this.setMemLimit(options.memLimit ?? 0);
     try {
       this.#kinds = new Uint8Array(this.pageCount);
@@ -97,11 +106,14 @@ export class BlockDevice {
     this.#pool.resetMax();
   }
 
-  /** Stores data (a whole number of pages) at a page-aligned offset; one native batch call. */
+  /** Stores data (a whole number of pages) at a page-aligned offset; one native batch call (two when
+   * a GPU batch fails and the CPU redoes it). */
   write(offset: number, data: Uint8Array): void {
     const range = this.#request(offset, requireBytes(data, "write").length, "write");
     if (range.pageCount === 0) return;
     this.#countWrite(range);
+    const onGpu = this.#gpuBatch(range, data);
+    if (onGpu !== undefined) return this.#commit(range.firstPage, onGpu, data, true);
     let batch: BatchLike;
     try {
       batch = this.#codec.compressBatch(data, this.#routing());
@@ -109,21 +121,23 @@ export class BlockDevice {
       this.#counters.failedWrites++;
       throw e;
     }
-    this.#commit(range.firstPage, batch, data);
+    this.#commit(range.firstPage, batch, data, false);
   }
 
   /**
    * write() off the JS thread. The data is copied at the call; the new pages replace the old ones
-   * all at once when the Promise resolves, in the order the writes were issued.
+   * all at once when the Promise resolves, in the order the writes were issued. A GPU batch runs at
+   * the call (the GPU's batch call is synchronous); its pages commit in the same order.
    */
   async writeAsync(offset: number, data: Uint8Array): Promise<void> {
     const range = this.#request(offset, requireBytes(data, "writeAsync").length, "writeAsync");
     if (range.pageCount === 0) return;
     this.#countWrite(range);
     const copy = data.slice();
-    const compressed = this.#codec.compressBatchAsync(copy, this.#routing());
+    const onGpu = this.#gpuBatch(range, copy);
+    const compressed = onGpu ?? this.#codec.compressBatchAsync(copy, this.#routing());
     const committed = Promise.all([compressed, this.#commitTail]).then(
-      ([batch]) => this.#commit(range.firstPage, batch, copy),
+      ([batch]) => this.#commit(range.firstPage, batch, copy, onGpu !== undefined),
       (e) => {
         this.#counters.failedWrites++;
         throw e;
@@ -232,6 +246,22 @@ export class BlockDevice {
     return { rawThreshold: HUGE_THRESHOLD, entropyLimit: this.entropyThreshold };
   }
 
+  /** The GPU's batch for a write the selection rule sends there; undefined for the CPU path, also when
+   * the GPU fails with a TruenoError (counted as a fallback; nothing has been stored yet). */
+  #gpuBatch(range: PageRange, data: Uint8Array): BatchLike | undefined {
+    if (this.#gpu === undefined || !routesToGpu(range.pageCount)) return undefined;
+    try {
+      return compressOnGpu(this.#gpu, data, range.pageCount, HUGE_THRESHOLD);
+    } catch (e) {
+      if (!(e instanceof TruenoError)) {
+        this.#counters.failedWrites++;
+        throw e;
+      }
+      this.#counters.gpuFallbacks++;
+      return undefined;
+    }
+  }
+
   #countWrite(range: PageRange): void {
     this.#counters.writeIos++;
     this.#counters.writeSectors += range.pageCount * SECTORS_PER_PAGE;
@@ -278,7 +308,7 @@ export class BlockDevice {
    * a page refused by the memory limit stops the request there: the pages before it are stored, it and
    * the pages after it keep their previous contents (zram's behaviour for a bio).
    */
-  #commit(firstPage: number, batch: BatchLike, data: Uint8Array): void {
+  #commit(firstPage: number, batch: BatchLike, data: Uint8Array, onGpu: boolean): void {
     const c = this.#counters;
     const simd = this.#simd;
     for (let i = 0; i < batch.count; i++) {
@@ -319,7 +349,7 @@ export class BlockDevice {
         continue;
       }
       c.comprDataSize += size;
-      if (kind === Kind.GpuLz4) c.gpuPages++;
+      if (onGpu) c.gpuPages++;
       else if (kind === Kind.Raw && this.entropyThreshold < 8 && pageEntropy(data, i * PAGE_SIZE) > this.entropyThreshold) {
         c.entropyRoutedPages++;
         c.scalarPages++;

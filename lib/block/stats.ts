@@ -22,12 +22,15 @@ export class DeviceCounters {
   bytesWritten = 0;
   /** Stored bytes those writes produced, cumulative (SAME 0, RAW 4096). */
   bytesCompressed = 0;
-  /** Written pages per path, cumulative: compressed by the SIMD or the scalar page loops, by the GPU,
-   * and stored raw by entropy routing without a compression attempt (part of scalarPages). */
+  /** Written pages per path, cumulative: compressed by the SIMD or the scalar page loops, by the GPU
+   * (its GPU_LZ4 and RAW pages), and stored raw by entropy routing without a compression attempt (part
+   * of scalarPages). */
   simdPages = 0;
   scalarPages = 0;
   gpuPages = 0;
   entropyRoutedPages = 0;
+  /** Writes sent to the GPU whose batch failed and were redone on the CPU, cumulative. */
+  gpuFallbacks = 0;
   /** Same-filled pages written, cumulative. */
   sameFillPathPages = 0;
   /** Block-layer request counters (/sys/block/<dev>/stat): requests and 512-byte sectors. */
@@ -54,6 +57,7 @@ export interface BlockDeviceStats {
   readonly scalarPages: number;
   readonly gpuPages: number;
   readonly entropyRoutedPages: number;
+  readonly gpuFallbacks: number;
   readonly sameFillPathPages: number;
   readonly readIos: number;
   readonly readSectors: number;
@@ -94,6 +98,7 @@ export function snapshotStats(
     scalarPages: c.scalarPages,
     gpuPages: c.gpuPages,
     entropyRoutedPages: c.entropyRoutedPages,
+    gpuFallbacks: c.gpuFallbacks,
     sameFillPathPages: c.sameFillPathPages,
     readIos: c.readIos,
     readSectors: c.readSectors,

@@ -1,4 +1,4 @@
-/* `zig build measure -Doptimize=ReleaseFast`: for each corpus file, the ratio and single-thread
+/* `zig build measure` (always against a ReleaseFast build of the library): for each corpus file, the ratio and single-thread
  * compress/decompress speed of LZ4, Zstd-1 and Adaptive through the library's batch calls on a
  * one-thread compressor (which run on the calling thread). The algorithms take turns in each of
  * ROUNDS rounds and the best time of each counts, so a burst of load elsewhere on the machine does

@@ -1,4 +1,5 @@
 /* Batches equal single pages, async equals sync, the arena layout holds, and jobs outlive nothing. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,50 @@ static void free_waits_for_running_jobs(void) {
     free_batch(&b);
 }
 
+
+/* Several threads share one compressor: synchronous batches, single pages and async jobs at once. */
+typedef struct caller {
+    int32_t handle;
+    int ok;
+} caller;
+
+static void *call_everything(void *arg) {
+    caller *c = arg;
+    batch b = make_batch(700);
+    c->ok = 1;
+    for (int round = 0; round < 3 && c->ok; round++) {
+        int32_t job = tz_compress_batch_async(c->handle, b.pages, b.n, PAGE, 8.0, b.arena, b.n * PAGE, b.offsets,
+                                              b.sizes, b.kinds, b.patterns);
+        uint8_t out[PAGE], meta[16], back[PAGE];
+        for (int32_t i = 0; i < b.n && c->ok; i += 11) {
+            int32_t size = tz_compress_page(c->handle, b.pages + (size_t)i * PAGE, PAGE, 8.0, out, PAGE, meta);
+            c->ok = size >= 0 && tz_decompress_page(c->handle, meta[0], out, size, meta + 8, back) == TZ_OK &&
+                    memcmp(back, b.pages + (size_t)i * PAGE, PAGE) == 0;
+        }
+        c->ok = c->ok && job > 0 && tz_job_wait(job) >= 0;
+        c->ok = c->ok && tz_decompress_batch(c->handle, b.arena, b.n * PAGE, b.offsets, b.sizes, b.kinds, b.patterns,
+                                             b.n, b.out, b.n * PAGE, b.status) == 0;
+        c->ok = c->ok && memcmp(b.out, b.pages, (size_t)b.n * PAGE) == 0;
+    }
+    free_batch(&b);
+    return NULL;
+}
+
+static void concurrent_callers_share_a_compressor(void) {
+    enum { CALLERS = 4 };
+    int32_t h = tz_compressor_new(TZ_ALGO_ADAPTIVE, 0, 2, TZ_BACKEND_AUTO);
+    CHECK(h > 0);
+    pthread_t threads[CALLERS];
+    caller callers[CALLERS];
+    for (int t = 0; t < CALLERS; t++) {
+        callers[t].handle = h;
+        CHECK(pthread_create(&threads[t], NULL, call_everything, &callers[t]) == 0);
+    }
+    for (int t = 0; t < CALLERS; t++) pthread_join(threads[t], NULL);
+    for (int t = 0; t < CALLERS; t++) CHECK_AT(callers[t].ok, t);
+    CHECK(tz_compressor_free(h) == TZ_OK);
+}
+
 void tests_batch(void) {
     RUN(batch_equals_single_for_every_algorithm);
     RUN(stored_pages_never_overlap);
@@ -194,4 +239,5 @@ void tests_batch(void) {
     RUN(async_equals_sync);
     RUN(single_pages_run_beside_async_jobs);
     RUN(free_waits_for_running_jobs);
+    RUN(concurrent_callers_share_a_compressor);
 }
