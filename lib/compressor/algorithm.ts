@@ -5,7 +5,7 @@ export type AlgorithmName = "lz4" | "lz4hc" | "zstd" | "adaptive" | "none";
 /** Level range and default per algorithm; the level of LZ4 is its acceleration. */
 const LEVELS: Record<AlgorithmName, { min: number; max: number; default: number }> = {
   lz4: { min: 1, max: 65537, default: 1 },
-  lz4hc: { min: 3, max: 12, default: 9 }, // LZ4HC_CLEVEL_MIN..LZ4HC_CLEVEL_MAX
+  lz4hc: { min: 1, max: 12, default: 9 }, // liblz4 runs 1 and 2 as its fast HC mode; 12 = LZ4HC_CLEVEL_MAX
   zstd: { min: 1, max: 19, default: 1 },
   adaptive: { min: 0, max: 0, default: 0 },
   none: { min: 0, max: 0, default: 0 },
@@ -31,7 +31,12 @@ export class Algorithm {
   /** Store every page as is (same-filled pages are still detected). */
   static readonly None: Algorithm = new Algorithm("none", 0);
 
-  /** LZ4-HC, level 3..12 (default 9); decodes with the LZ4 decoder. */
+  /** LZ4 with an acceleration, 1..65537 (1 = the default; higher is faster and compresses less). */
+  static Lz4Fast(acceleration: number): Algorithm {
+    return new Algorithm("lz4", acceleration);
+  }
+
+  /** LZ4-HC, level 1..12 (default 9); decodes with the LZ4 decoder. */
   static Lz4hc(level: number = LEVELS.lz4hc.default): Algorithm {
     return new Algorithm("lz4hc", level);
   }

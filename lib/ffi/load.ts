@@ -31,7 +31,8 @@ export function setLibraryPath(path: string): void {
 
 /** The path the library is (or will be) loaded from. */
 export function libraryPath(): string {
-  return loaded?.path ?? explicitPath ?? process.env.TRUENO_ZRAM_LIB ?? defaultPath;
+  // An empty TRUENO_ZRAM_LIB counts as unset.
+  return loaded?.path ?? explicitPath ?? (process.env.TRUENO_ZRAM_LIB || undefined) ?? defaultPath;
 }
 
 function open(path: string): NativeLibrary {

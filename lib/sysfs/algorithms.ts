@@ -20,12 +20,12 @@ export function matchAlgorithm(name: string): ZramAlgorithm | undefined {
  * The codec for a backend and an algorithm_params level (null = not set, the backend's default).
  * Levels map as the kernel backends pass them to the libraries: lz4hc clamps to 1..12 with 9 for unset or below 1, zstd defaults to 3 and runs
  * levels below 1 (the kernel's fast levels, which the library does not offer) at 1. lz4's level is
- * the kernel's acceleration; Algorithm offers only the default acceleration, so lz4 ignores it.
+ * the kernel's acceleration, which liblz4 runs at 1 when below 1 and at 65537 when above.
  */
 export function codecFor(name: ZramAlgorithm, level: number | null): Algorithm {
   switch (name) {
     case "lz4":
-      return Algorithm.Lz4;
+      return level === null ? Algorithm.Lz4 : Algorithm.Lz4Fast(Math.min(Math.max(level, 1), 65537));
     case "lz4hc":
       return Algorithm.Lz4hc(level === null || level < 1 ? 9 : Math.min(level, 12));
     case "zstd":
