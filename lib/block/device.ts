@@ -309,57 +309,83 @@ export class BlockDevice {
    * the pages after it keep their previous contents (zram's behaviour for a bio).
    */
   #commit(firstPage: number, batch: BatchLike, data: Uint8Array, onGpu: boolean): void {
-    const c = this.#counters;
-    const simd = this.#simd;
-    for (let i = 0; i < batch.count; i++) {
+    const { count, arena, offsets, sizes, kinds, patterns } = batch;
+    for (let i = 0; i < count; i++) {
       const page = firstPage + i;
-      const kind = batch.kinds[i];
-      const size = batch.sizes[i];
-      let handle = 0;
-      if (kind !== Kind.Same) {
-        try {
-          handle = this.#pool.store(batch.arena, batch.offsets[i], size);
-        } catch (e) {
-          c.failedWrites++;
-          throw e;
-        }
-        if (this.#limitPages !== 0 && this.#pool.memUsedPages > this.#limitPages) {
-          this.#pool.free(handle);
-          c.failedWrites++;
-          throw new TruenoError(
-            "OutOfMemory",
-            `write: page ${page} refused: the pool would exceed its limit of ${this.memLimit} bytes` +
-              (i > 0 ? ` (the ${i} pages before it are stored)` : ""),
-          );
-        }
-      }
-      this.#freePage(page);
-      this.#kinds[page] = kind;
-      this.#sizes[page] = size;
-      this.#handles[page] = handle;
-      c.pagesStored++;
-      c.bytesWritten += PAGE_SIZE;
-      c.bytesCompressed += size;
+      const kind = kinds[i];
       if (kind === Kind.Same) {
-        const pattern = batch.patterns[i];
-        this.#patterns[page] = pattern;
-        c.samePages++;
-        c.sameFillPathPages++;
-        if (pattern === 0n) c.zeroPages++;
-        continue;
-      }
-      c.comprDataSize += size;
-      if (onGpu) c.gpuPages++;
-      else if (kind === Kind.Raw && this.entropyThreshold < 8 && pageEntropy(data, i * PAGE_SIZE) > this.entropyThreshold) {
-        c.entropyRoutedPages++;
-        c.scalarPages++;
-      } else if (simd) c.simdPages++;
-      else c.scalarPages++;
-      if (kind === Kind.Raw) {
-        c.hugePages++;
-        c.hugePagesSince++;
+        this.#freePage(page);
+        this.#setSame(page, patterns[i]);
+      } else {
+        const size = sizes[i];
+        const handle = this.#storeObject(arena, offsets[i], size, page, i);
+        this.#freePage(page);
+        this.#setObject(page, kind, size, handle);
+        this.#countPath(kind, onGpu, data, i);
       }
     }
+  }
+
+  /** Puts a page's bytes in the pool, within the memory limit; `stored` pages of the request are in. */
+  #storeObject(arena: Uint8Array, from: number, size: number, page: number, stored: number): number {
+    const pool = this.#pool;
+    let handle: number;
+    try {
+      handle = pool.store(arena, from, size);
+    } catch (e) {
+      this.#counters.failedWrites++;
+      throw e;
+    }
+    if (this.#limitPages !== 0 && pool.memUsedPages > this.#limitPages) {
+      pool.free(handle);
+      this.#counters.failedWrites++;
+      throw new TruenoError(
+        "OutOfMemory",
+        `write: page ${page} refused: the pool would exceed its limit of ${this.memLimit} bytes` +
+          (stored > 0 ? ` (the ${stored} pages before it are stored)` : ""),
+      );
+    }
+    return handle;
+  }
+
+  /** Records a same-filled page in the (empty) slot `page`. */
+  #setSame(page: number, pattern: bigint): void {
+    const c = this.#counters;
+    this.#kinds[page] = Kind.Same;
+    this.#patterns[page] = pattern;
+    c.pagesStored++;
+    c.bytesWritten += PAGE_SIZE;
+    c.samePages++;
+    c.sameFillPathPages++;
+    if (pattern === 0n) c.zeroPages++;
+  }
+
+  /** Records a pooled page in the (empty) slot `page`. */
+  #setObject(page: number, kind: number, size: number, handle: number): void {
+    const c = this.#counters;
+    this.#kinds[page] = kind;
+    this.#sizes[page] = size;
+    this.#handles[page] = handle;
+    c.pagesStored++;
+    c.bytesWritten += PAGE_SIZE;
+    c.bytesCompressed += size;
+    c.comprDataSize += size;
+    if (kind === Kind.Raw) {
+      c.hugePages++;
+      c.hugePagesSince++;
+    }
+  }
+
+  /** Counts the path a pooled page took: the GPU, entropy routing (a RAW page the codec did not try),
+   * or the codec's SIMD or scalar page loops. */
+  #countPath(kind: number, onGpu: boolean, data: Uint8Array, index: number): void {
+    const c = this.#counters;
+    if (onGpu) c.gpuPages++;
+    else if (kind === Kind.Raw && this.entropyThreshold < 8 && pageEntropy(data, index * PAGE_SIZE) > this.entropyThreshold) {
+      c.entropyRoutedPages++;
+      c.scalarPages++;
+    } else if (this.#simd) c.simdPages++;
+    else c.scalarPages++;
   }
 
   #freePage(page: number): void {

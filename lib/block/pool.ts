@@ -1,8 +1,9 @@
 // A zsmalloc-like page pool. Objects live in size classes; each class fills zspages (k contiguous
 // 4 KiB pool pages); zspages are carved out of fixed 128 KiB chunks, and all chunks lie in ONE
 // ArrayBuffer, so that a read hands the pool memory itself to the native batch decoder (no gather
-// copy). An object is named by an integer handle (zspage id * HANDLE_SPAN + object index): no JS
-// object per stored page. Free objects are chained through their own first four bytes.
+// copy). The buffer is resizable: growing it copies nothing and takes memory only as its pages are
+// first written. An object is named by an integer handle (zspage id * HANDLE_SPAN + object index):
+// no JS object per stored page. Free objects are chained through their own first four bytes.
 import { TruenoError } from "../ffi/errors.ts";
 import { buildSizeClasses, MAX_OBJECT_SIZE, POOL_PAGE_SIZE } from "./size_classes.ts";
 
@@ -26,8 +27,9 @@ export interface PoolOwners {
 
 export class PagePool {
   private readonly classes = buildSizeClasses();
-  private mem = new Uint8Array(0);
-  private words = new DataView(this.mem.buffer);
+  private buffer = newPoolBuffer();
+  private mem = new Uint8Array(this.buffer, 0, 0);
+  private words = new DataView(this.buffer, 0, 0);
   /** Chunks in [0, chunkCount) are carved out of mem; free ones among them are listed in freeChunks. */
   private chunkCount = 0;
   private chunkPages: number[] = [];
@@ -135,8 +137,8 @@ export class PagePool {
 
   /** Frees everything (device reset); counters start over. */
   clear(): void {
-    this.mem = new Uint8Array(0);
-    this.words = new DataView(this.mem.buffer);
+    this.buffer = newPoolBuffer();
+    this.resize(0);
     this.chunkCount = 0;
     this.chunkPages = [];
     this.chunkFreeSlots = [];
@@ -293,13 +295,10 @@ export class PagePool {
   private newChunk(k: number): number {
     let chunk = this.freeChunks.pop();
     if (chunk === undefined) {
-      chunk = this.chunkCount++;
-      const needed = this.chunkCount * CHUNK_BYTES;
-      if (needed > MAX_POOL_BYTES) {
-        this.chunkCount--;
-        throw new TruenoError("OutOfMemory", `the page pool is full (${MAX_POOL_BYTES} bytes)`);
-      }
+      const needed = (this.chunkCount + 1) * CHUNK_BYTES;
+      if (needed > MAX_POOL_BYTES) throw new TruenoError("OutOfMemory", `the page pool is full (${MAX_POOL_BYTES} bytes)`);
       if (needed > this.mem.byteLength) this.resize(Math.min(growTarget(needed), MAX_POOL_BYTES));
+      chunk = this.chunkCount++;
       this.chunkPages[chunk] = 0;
       this.growZspageTables(this.chunkCount * ZSPAGES_PER_CHUNK);
     }
@@ -309,12 +308,17 @@ export class PagePool {
     return chunk;
   }
 
-  /** Moves the pool into a buffer of `bytes` (all chunks in use lie below it). */
+  /** Grows or shrinks the pool buffer in place to `bytes` (all chunks in use lie below it) and
+   * remakes the fixed-length views over it. */
   private resize(bytes: number): void {
-    const next = new Uint8Array(bytes);
-    next.set(this.mem.subarray(0, Math.min(this.mem.length, this.chunkCount * CHUNK_BYTES)));
-    this.mem = next;
-    this.words = new DataView(next.buffer);
+    try {
+      this.buffer.resize(bytes);
+    } catch (e) {
+      if (e instanceof RangeError) throw new TruenoError("OutOfMemory", `the page pool cannot grow to ${bytes} bytes`);
+      throw e;
+    }
+    this.mem = new Uint8Array(this.buffer, 0, bytes);
+    this.words = new DataView(this.buffer, 0, bytes);
   }
 
   private growZspageTables(needed: number): void {
@@ -355,14 +359,20 @@ export class PagePool {
   }
 }
 
+/** An empty pool buffer that can grow to MAX_POOL_BYTES (address space only until it grows). */
+function newPoolBuffer(): ArrayBuffer {
+  return new ArrayBuffer(0, { maxByteLength: MAX_POOL_BYTES });
+}
+
 /** Bit mask of the zspage slots of a chunk of zspages of k pages. */
 function fullMask(k: number): number {
   const slots = Math.floor(CHUNK_PAGES / k);
   return slots === 32 ? 0xffffffff : (1 << slots) - 1;
 }
 
-/** Buffer size for `bytes` of chunks: half as much again (at least 4 chunks), so that growing to a
- * size copies at most three times that size in all. The part past the chunks in use is never written. */
+/** Buffer size for `bytes` of chunks: half as much again (at least 4 chunks), so that a growing pool
+ * resizes its buffer (a system call) a logarithmic number of times. The part past the chunks in use is
+ * never written, so it takes no memory. */
 function growTarget(bytes: number): number {
   const extra = Math.max(Math.floor(bytes / 2 / CHUNK_BYTES), 4) * CHUNK_BYTES;
   return bytes + extra;
