@@ -11,7 +11,7 @@ import {
 import { ALL_ALGORITHMS } from "./algorithms.ts";
 import { expectBatchEqualsPages, firstWord } from "./compare.ts";
 import { expect, test } from "./harness.ts";
-import { concatPages, edgePages } from "./pages.ts";
+import { concatPages, edgePages, randomBytes, textPage } from "./pages.ts";
 
 function withCompressor(algorithm: Algorithm, body: (c: Compressor) => void): void {
   const c = new CompressorBuilder().algorithm(algorithm).build();
@@ -91,6 +91,21 @@ test("random pages are stored RAW and text pages shrink", () => {
         expect(compressed.ratio()).toBeGreaterThan(4);
         expect(compressed.bytesSaved()).toBe(PAGE_SIZE - compressed.data.length);
       }
+    }
+  });
+});
+
+test("pages kept over many calls stay intact and independent of each other", () => {
+  withCompressor(Algorithm.Lz4, (c) => {
+    // RAW and LZ4 pages mixed, 2 MiB of stored bytes: far more than one call's output buffer.
+    const inputs = Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? randomBytes(PAGE_SIZE, i + 1) : textPage()));
+    const stored = inputs.map((page) => c.compress(page));
+    const copies = stored.map((p) => p.data.slice());
+    expect(() => c.compress(new Uint8Array(PAGE_SIZE), { rawThreshold: 0 })).toThrow("InvalidInput");
+    stored[0].data.fill(0xaa);
+    for (let i = 1; i < stored.length; i++) {
+      expect(stored[i].data, `page ${i}`).toEqualBytes(copies[i]);
+      expect(c.decompress(stored[i]), `page ${i}`).toEqualBytes(inputs[i]);
     }
   });
 });

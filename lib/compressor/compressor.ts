@@ -7,8 +7,9 @@ import { Algorithm } from "./algorithm.ts";
 import { type BatchLike, checkBatchLike, CompressedBatch } from "./batch.ts";
 import { requirePage, requireOutput, requirePages } from "./input.ts";
 import { codeOfKind, kindOfCode } from "./kind.ts";
-import { type CompressOptions, resolveOptions } from "./options.ts";
-import { CompressedPage, patternBytes } from "./page.ts";
+import { type CompressOptions, DEFAULT_OPTIONS, resolveOptions } from "./options.ts";
+import { CompressedPage, storedPage } from "./page.ts";
+import { PageSlab } from "./slab.ts";
 import { CompressionStats } from "./stats.ts";
 
 /** Buffers of async jobs in flight: referenced here so that nothing frees them before the job ends. */
@@ -53,10 +54,13 @@ export class Compressor {
   #handle: number;
   #closed = false;
   #stats = new CompressionStats();
+  #slab = new PageSlab();
   // Scratch for single-page calls; passed to each call, never kept as a pointer.
-  #pageOut = new Uint8Array(PAGE_SIZE);
   #meta = new Uint8Array(PAGE_META_BYTES);
+  /** #meta as 64-bit words: [1] is the SAME pattern. */
+  #metaWords = new BigUint64Array(this.#meta.buffer);
   #pattern = new Uint8Array(PATTERN_BYTES);
+  #patternWords = new BigUint64Array(this.#pattern.buffer);
 
   /** threads: 0 = the library's default (available cores). backend: a TZ_BACKEND_* number. */
   constructor(algorithm: Algorithm, threads = 0, backend: number = Backend.Auto) {
@@ -80,18 +84,21 @@ export class Compressor {
   /** One page (exactly 4096 bytes) to its stored form. */
   compress(page: Uint8Array, opts?: CompressOptions): CompressedPage {
     const sym = this.#open();
-    requirePage(page);
-    const { rawThreshold, entropyLimit } = resolveOptions(opts);
+    // The common case (a 4096-byte Uint8Array, no options) is checked inline; anything else gets the
+    // full checks and their typed errors.
+    if (!(page instanceof Uint8Array) || page.length !== PAGE_SIZE) requirePage(page);
+    const { rawThreshold, entropyLimit } = opts === undefined ? DEFAULT_OPTIONS : resolveOptions(opts);
+    const out = this.#slab.room();
     const start = now();
-    const size = checkStatus(
-      sym.tz_compress_page(this.#handle, page, rawThreshold, entropyLimit, this.#pageOut, PAGE_SIZE, this.#meta),
-      "compress",
-    );
-    const kind = kindOfCode(this.#meta[0]);
-    if (kind === undefined) throw new TruenoError("AbiMismatch", `the library stored unknown kind ${this.#meta[0]}`);
-    const pattern = kind === "same" ? new DataView(this.#meta.buffer).getBigUint64(8, true) : 0n;
-    const result = new CompressedPage(this.#pageOut.slice(0, size), kind, pattern);
-    this.#countCompressed(1, size, now() - start, kind === "same" ? 1 : 0, kind === "raw" ? 1 : 0);
+    const size = sym.tz_compress_page(this.#handle, page, rawThreshold, entropyLimit, out, PAGE_SIZE, this.#meta);
+    const ms = now() - start;
+    if (size < 0) checkStatus(size, "compress");
+    const code = this.#meta[0];
+    const kind = kindOfCode(code);
+    if (kind === undefined) throw new TruenoError("AbiMismatch", `the library stored unknown kind ${code}`);
+    const same = code === Kind.Same;
+    const result = storedPage(this.#slab.take(size), kind, same ? this.#metaWords[1] : 0n);
+    this.#countCompressed(1, size, ms, same ? 1 : 0, code === Kind.Raw ? 1 : 0);
     return result;
   }
 
@@ -102,29 +109,24 @@ export class Compressor {
     return out;
   }
 
-  /** Decodes into out[0..4096); on failure `out` is left as it was. */
+  /** Decodes into out[0..4096); on failure `out` is left as it was (the library decodes into its own
+   * scratch and copies only a page that decoded). */
   decompressInto(page: CompressedPage, out: Uint8Array): void {
     requireOutput(out, PAGE_SIZE);
-    this.#decompressPage(page, this.#pageOut);
-    out.set(this.#pageOut);
+    this.#decompressPage(page, out);
   }
 
   #decompressPage(page: CompressedPage, out: Uint8Array): void {
     const sym = this.#open();
     if (!(page instanceof CompressedPage)) throw new TruenoError("InvalidInput", "decompress needs a CompressedPage");
+    const code = codeOfKind(page.kind);
+    // The library reads the pattern of a SAME page only.
+    if (code === Kind.Same) this.#patternWords[0] = page.pattern;
+    const data = page.data;
     const start = now();
-    checkStatus(
-      sym.tz_decompress_page(
-        this.#handle,
-        codeOfKind(page.kind),
-        page.data,
-        page.data.length,
-        patternBytes(page.pattern, this.#pattern),
-        out,
-      ),
-      "decompress",
-    );
+    const status = sym.tz_decompress_page(this.#handle, code, data, data.length, this.#pattern, out);
     this.#stats.decompressTimeNs += (now() - start) * MS_TO_NS;
+    if (status < 0) checkStatus(status, "decompress");
   }
 
   /** n pages (pages.length = n * 4096) in one native call spread over the compressor's threads. */

@@ -1,4 +1,4 @@
-import { PAGE_SIZE, PATTERN_BYTES } from "../ffi/abi.ts";
+import { PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
 import type { Algorithm } from "./algorithm.ts";
 import { algorithmOfKind, codeOfKind, kindOfCode, type PageKind } from "./kind.ts";
@@ -13,6 +13,9 @@ const FORMAT_VERSION = 1;
 export const PAGE_HEADER_BYTES = 16;
 const MAX_PATTERN = (1n << 64n) - 1n;
 
+/** Set by storedPage for exactly one construction: the library's own output needs no checks. */
+let trusted = false;
+
 /** One compressed page: its stored bytes and its one authoritative kind. */
 export class CompressedPage {
   /** The stored bytes: empty for SAME, the page itself for RAW, a codec's output otherwise. */
@@ -25,10 +28,14 @@ export class CompressedPage {
   readonly pattern: bigint;
 
   constructor(data: Uint8Array, kind: PageKind, pattern: bigint = 0n) {
-    if (!(data instanceof Uint8Array)) throw new TruenoError("InvalidInput", "page data must be a Uint8Array");
-    if (kindOfCode(codeOfKind(kind)) !== kind) throw new TruenoError("InvalidInput", `unknown page kind ${kind}`);
-    if (typeof pattern !== "bigint" || pattern < 0n || pattern > MAX_PATTERN) {
-      throw new TruenoError("InvalidInput", "a page pattern is a bigint in 0..2^64-1");
+    if (trusted) {
+      trusted = false;
+    } else {
+      if (!(data instanceof Uint8Array)) throw new TruenoError("InvalidInput", "page data must be a Uint8Array");
+      if (kindOfCode(codeOfKind(kind)) !== kind) throw new TruenoError("InvalidInput", `unknown page kind ${kind}`);
+      if (typeof pattern !== "bigint" || pattern < 0n || pattern > MAX_PATTERN) {
+        throw new TruenoError("InvalidInput", "a page pattern is a bigint in 0..2^64-1");
+      }
     }
     this.data = data;
     this.kind = kind;
@@ -89,6 +96,13 @@ export class CompressedPage {
   }
 }
 
+/** A page the library just produced: its kind is known and its pattern a 64-bit word, so the
+ * constructor's checks would only repeat what the caller has established. */
+export function storedPage(data: Uint8Array, kind: PageKind, pattern: bigint): CompressedPage {
+  trusted = true;
+  return new CompressedPage(data, kind, pattern);
+}
+
 /** The size and pattern rules every stored page obeys, by kind. */
 export function checkStoredShape(
   kind: PageKind,
@@ -105,10 +119,4 @@ export function checkStoredShape(
   if (kind !== "raw" && (length < 1 || length >= PAGE_SIZE)) {
     throw fail(`a ${kind} page stores 1..${PAGE_SIZE - 1} bytes, not ${length}`);
   }
-}
-
-/** The 8 little-endian bytes of a SAME pattern, as the native calls take it. */
-export function patternBytes(pattern: bigint, out: Uint8Array): Uint8Array {
-  new DataView(out.buffer, out.byteOffset, PATTERN_BYTES).setBigUint64(0, pattern, true);
-  return out;
 }
