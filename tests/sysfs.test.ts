@@ -1,22 +1,14 @@
 // Every numbered acceptance case of zram-sysfs.md, against the emulated device.
 import { corpus, expect, test } from "./harness.ts";
+import { errnoOf } from "./sysfs_errno.ts";
 import { randomBytes, repeated, textPage } from "./pages.ts";
-import { SysfsError, SysfsInterface } from "../lib/sysfs/mod.ts";
+import { SysfsInterface } from "../lib/sysfs/mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
 
 const FRESH_MM = "       0        0        0        0        0        0        0        0        0\n";
 const FRESH_IO = "       0        0 0        0\n";
 const FRESH_DEBUG = "version: 1\n0        0\n";
 
-function errnoOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SysfsError) return e.errno;
-    throw e;
-  }
-  return "ok";
-}
 
 function mm(sys: SysfsInterface): number[] {
   return parseStatFields(sys.readAttr("mm_stat"));

@@ -1,23 +1,14 @@
 // The kernel parsers and formats the zram attributes rely on, case by case from zram-sysfs.md.
 import { expect, test } from "./harness.ts";
+import { errnoOf } from "./sysfs_errno.ts";
 import { memparse, pageAlignU64 } from "../lib/sysfs/memparse.ts";
 import { kstrtoint, kstrtou16, kstrtoull } from "../lib/sysfs/kstrto.ts";
 import { parseAlgorithmParams } from "../lib/sysfs/algorithm_params.ts";
 import { formatBlockStat, formatDebugStat, formatIoStat, formatMmStat } from "../lib/sysfs/format.ts";
 import { humanSize } from "../lib/sysfs/zramctl.ts";
 import { matchAlgorithm } from "../lib/sysfs/algorithms.ts";
-import { SysfsError } from "../lib/sysfs/errors.ts";
 import { storeInput } from "../lib/sysfs/input.ts";
 
-function errnoOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SysfsError) return e.errno;
-    throw e;
-  }
-  return "ok";
-}
 
 test("memparse: bases, one suffix, trailing text ignored", () => {
   const page = (s: string) => pageAlignU64(memparse(s).value);
