@@ -33,6 +33,8 @@ extern "C" {
 #define TZ_PAGE_WORDS (TZ_PAGE_SIZE / 8)
 /* Largest batch: the arena (n * 4096 bytes) must fit an int32 length. */
 #define TZ_MAX_BATCH_PAGES 524287
+/* Most batch worker threads one compressor may own. */
+#define TZ_MAX_THREADS 256
 
 /* ---- Status codes (mirrored once in lib/ffi/errors.ts) ---- */
 #define TZ_OK 0

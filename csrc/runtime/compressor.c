@@ -7,7 +7,6 @@
 #include "tz_compressor.h"
 #include "tz_handles.h"
 
-#define MAX_THREADS 256
 
 static tz_handle_table compressors = TZ_HANDLE_TABLE_INIT;
 
@@ -26,8 +25,8 @@ TZ_API int32_t tz_compressor_new(int32_t algorithm, int32_t level, int32_t threa
     tz_codec_config config;
     int32_t status = tz_codec_config_make(algorithm, level, &config);
     if (status != TZ_OK) return status;
-    if (threads < 0 || threads > MAX_THREADS) return TZ_E_INVALID;
-    if (threads == 0) threads = tz_default_threads() < MAX_THREADS ? tz_default_threads() : MAX_THREADS;
+    if (threads < 0 || threads > TZ_MAX_THREADS) return TZ_E_INVALID;
+    if (threads == 0) threads = tz_default_threads() < TZ_MAX_THREADS ? tz_default_threads() : TZ_MAX_THREADS;
     const tz_scan_ops *ops = tz_scan_resolve(backend, &status);
     if (ops == NULL) return status;
 

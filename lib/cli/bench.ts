@@ -1,6 +1,7 @@
 /** `trueno-zram bench`: batch compress/decompress throughput and ratio per algorithm and backend. */
 import process from "node:process";
 import { PAGE_SIZE } from "../../mod.ts";
+import { MAX_THREADS } from "../ffi/abi.ts";
 import { parseAlgorithmList, parseBackendList } from "./algorithms.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
 import { type BenchResult, measure } from "./measure.ts";
@@ -45,8 +46,6 @@ const SPEC = {
 
 const DEFAULT_PAGES = 16384;
 const MAX_WORKLOAD_PAGES = 262144;
-/** The native library's limit on batch workers (MAX_THREADS in csrc/runtime/compressor.c). */
-const MAX_THREADS = 256;
 
 export interface BenchReport {
   workload: { source: string; pages: number; bytes: number };

@@ -1,11 +1,10 @@
-import { Backend } from "../ffi/abi.ts";
+import { Backend, MAX_THREADS } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
 import { backendCode, backendSupported, type SimdBackend } from "../simd.ts";
 import { Algorithm } from "./algorithm.ts";
 import { Compressor } from "./compressor.ts";
 
 /** Most batch threads a compressor may ask for. */
-const MAX_THREADS = 1024;
 
 /** Configures and builds a Compressor; every setting is optional (LZ4, best backend, all cores). */
 export class CompressorBuilder {
@@ -27,7 +26,7 @@ export class CompressorBuilder {
     return this;
   }
 
-  /** Batch worker threads, 1..1024 (default: the available cores). */
+  /** Batch worker threads, 1..MAX_THREADS = 256 (default: the available cores). */
   threads(count: number): this {
     if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
       throw new TruenoError("InvalidInput", `threads must be an integer in 1..${MAX_THREADS}, not ${count}`);

@@ -6,6 +6,8 @@ export const ABI_VERSION = 1;
 export const PAGE_SIZE = 4096;
 /** Largest batch: the arena (n * 4096 bytes) must fit an int32 length. */
 export const MAX_BATCH_PAGES = 524287;
+/** TZ_MAX_THREADS: most batch worker threads one compressor may own. */
+export const MAX_THREADS = 256;
 /** Bytes per same-fill pattern in the pattern buffers (one little-endian 64-bit word). */
 export const PATTERN_BYTES = 8;
 /** Bytes of tz_compress_page's meta_out: [0] kind, [8..16) pattern. */
