@@ -217,3 +217,15 @@ test("an async write resolves after its pages are readable, and bad requests rej
   await expect(dev.readAsync(0, new Uint8Array(10))).toReject("InvalidInput");
   expect(dev.stats().pagesStored).toBe(2);
 });
+
+test("a write or discard issued after an async write wins, even when the async write commits later", async () => {
+  const dev = new BlockDevice(MiB, compressor);
+  const older = pagesOf(textPage(), textPage(), textPage());
+  const newer = randomBytes(4096, 21);
+  const pending = dev.writeAsync(0, older);
+  dev.write(4096, newer); // issued after the async write, stored before it commits
+  dev.discard(8192, 4096);
+  await pending;
+  expect(readBack(dev, 0, 3 * 4096)).toEqualBytes(pagesOf(textPage(), newer, new Uint8Array(4096)));
+  expect(dev.stats().pagesStored).toBe(2);
+});

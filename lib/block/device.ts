@@ -49,6 +49,11 @@ export class BlockDevice {
   #sizes: Uint16Array;
   #handles: Float64Array;
   #patterns: BigUint64Array;
+  /** Per page, the ticket of the write or discard that last set it. Tickets are taken when an
+   * operation is issued, so an async write that commits late never replaces a page that a later
+   * write or discard has already set. */
+  #lastSetBy: Float64Array;
+  #tickets = 0;
   #counters = new DeviceCounters();
   /** Async writes commit in the order they were issued: each waits for the one before. */
   #commitTail: Promise<void> = Promise.resolve();
@@ -78,6 +83,7 @@ export class BlockDevice {
     try {
       this.#kinds = new Uint8Array(this.pageCount);
       this.#sizes = new Uint16Array(this.pageCount);
+      this.#lastSetBy = new Float64Array(this.pageCount);
       this.#handles = new Float64Array(this.pageCount);
       this.#patterns = new BigUint64Array(this.pageCount);
     } catch (e) {
@@ -112,8 +118,9 @@ export class BlockDevice {
     const range = this.#request(offset, requireBytes(data, "write").length, "write");
     if (range.pageCount === 0) return;
     this.#countWrite(range);
+    const ticket = ++this.#tickets;
     const onGpu = this.#gpuBatch(range, data);
-    if (onGpu !== undefined) return this.#commit(range.firstPage, onGpu, data, true);
+    if (onGpu !== undefined) return this.#commit(range.firstPage, onGpu, data, true, ticket);
     let batch: BatchLike;
     try {
       batch = this.#codec.compressBatch(data, this.#routing());
@@ -121,7 +128,7 @@ export class BlockDevice {
       this.#counters.failedWrites++;
       throw e;
     }
-    this.#commit(range.firstPage, batch, data, false);
+    this.#commit(range.firstPage, batch, data, false, ticket);
   }
 
   /**
@@ -133,11 +140,12 @@ export class BlockDevice {
     const range = this.#request(offset, requireBytes(data, "writeAsync").length, "writeAsync");
     if (range.pageCount === 0) return;
     this.#countWrite(range);
+    const ticket = ++this.#tickets;
     const copy = data.slice();
     const onGpu = this.#gpuBatch(range, copy);
     const compressed = onGpu ?? this.#codec.compressBatchAsync(copy, this.#routing());
     const committed = Promise.all([compressed, this.#commitTail]).then(
-      ([batch]) => this.#commit(range.firstPage, batch, copy, onGpu !== undefined),
+      ([batch]) => this.#commit(range.firstPage, batch, copy, onGpu !== undefined, ticket),
       (e) => {
         this.#counters.failedWrites++;
         throw e;
@@ -185,18 +193,12 @@ export class BlockDevice {
 
   /** Frees every page in the range (they read as zeros); one notify_free per page, as zram counts. */
   discard(offset: number, length: number): void {
-    const range = this.#request(offset, length, "discard");
-    const end = range.firstPage + range.pageCount;
-    for (let page = range.firstPage; page < end; page++) this.#freePage(page);
-    this.#counters.notifyFree += range.pageCount;
+    this.#freeRange(this.#request(offset, length, "discard"));
   }
 
   /** zram serves REQ_OP_WRITE_ZEROES exactly like a discard. */
   writeZeroes(offset: number, length: number): void {
-    const range = this.#request(offset, length, "writeZeroes");
-    const end = range.firstPage + range.pageCount;
-    for (let page = range.firstPage; page < end; page++) this.#freePage(page);
-    this.#counters.notifyFree += range.pageCount;
+    this.#freeRange(this.#request(offset, length, "writeZeroes"));
   }
 
   /** Resolves once every writeAsync issued before it has committed (the device has no other cache). */
@@ -308,10 +310,23 @@ export class BlockDevice {
    * a page refused by the memory limit stops the request there: the pages before it are stored, it and
    * the pages after it keep their previous contents (zram's behaviour for a bio).
    */
-  #commit(firstPage: number, batch: BatchLike, data: Uint8Array, onGpu: boolean): void {
+  #freeRange(range: PageRange): void {
+    const ticket = ++this.#tickets;
+    const end = range.firstPage + range.pageCount;
+    for (let page = range.firstPage; page < end; page++) {
+      this.#freePage(page);
+      this.#lastSetBy[page] = ticket;
+    }
+    this.#counters.notifyFree += range.pageCount;
+  }
+
+  /** Stores a compressed request's pages, except those a later-issued operation has already set. */
+  #commit(firstPage: number, batch: BatchLike, data: Uint8Array, onGpu: boolean, ticket: number): void {
     const { count, arena, offsets, sizes, kinds, patterns } = batch;
+    const lastSetBy = this.#lastSetBy;
     for (let i = 0; i < count; i++) {
       const page = firstPage + i;
+      if (lastSetBy[page] > ticket) continue;
       const kind = kinds[i];
       if (kind === Kind.Same) {
         this.#freePage(page);
@@ -323,6 +338,7 @@ export class BlockDevice {
         this.#setObject(page, kind, size, handle);
         this.#countPath(kind, onGpu, data, i);
       }
+      lastSetBy[page] = ticket;
     }
   }
 
