@@ -116,7 +116,7 @@ static int32_t run_batch(tz_gpu_context *ctx, const tz_gpu_decode_job *job, int3
 static int32_t valid_arguments(const uint8_t *arena, int32_t arena_len, const int32_t *offsets,
                                const int32_t *sizes, const uint8_t *kinds, const uint8_t *patterns,
                                int32_t n, const uint8_t *out, int32_t out_cap, const int32_t *status) {
-  if (arena == NULL || arena_len < 0 || offsets == NULL || sizes == NULL || kinds == NULL ||
+  if ((arena == NULL && arena_len > 0) || arena_len < 0 || offsets == NULL || sizes == NULL || kinds == NULL ||
       patterns == NULL || out == NULL || status == NULL || n < 0 || n > TZ_MAX_BATCH_PAGES ||
       out_cap < n * TZ_PAGE_SIZE)
     return 0;

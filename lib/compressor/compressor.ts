@@ -39,6 +39,11 @@ type BatchArray = Uint8Array | Int32Array | BigUint64Array;
 /** `array` itself, or for a small one a copy in an ArrayBuffer of its own. */
 function stable<T extends BatchArray>(array: T): T {
   if (array.byteLength >= STABLE_MIN_BYTES) return array;
+  return owned(array);
+}
+
+/** A copy of `array` in an ArrayBuffer of its own, which the caller cannot reach. */
+function owned<T extends BatchArray>(array: T): T {
   const copy = new (array.constructor as new (buffer: ArrayBuffer) => T)(new ArrayBuffer(array.byteLength));
   copy.set(array as never);
   return copy;
@@ -206,9 +211,12 @@ export class Compressor {
     const target = out === undefined ? new Uint8Array(batch.count * PAGE_SIZE) : requireOutput(out, batch.count * PAGE_SIZE);
     if (batch.count === 0) return target;
     const arena = stable(batch.arena);
-    const offsets = stable(batch.offsets);
-    const sizes = stable(batch.sizes);
-    const kinds = stable(batch.kinds);
+    // The library checks offsets, sizes and kinds against the arena when the job is queued and reads
+    // them again while it runs: private copies keep a caller's later change from moving a read out of
+    // bounds.
+    const offsets = owned(batch.offsets);
+    const sizes = owned(batch.sizes);
+    const kinds = owned(batch.kinds);
     const patterns = stable(batch.patterns);
     const status = new Int32Array(new ArrayBuffer(batch.count * 4));
     const start = now();
