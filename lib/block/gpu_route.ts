@@ -15,7 +15,7 @@ export function isGpuPageCompressor(gpu: unknown): gpu is GpuPageCompressor {
   return typeof gpu === "object" && gpu !== null && typeof (gpu as GpuPageCompressor).compressBatch === "function";
 }
 
-/** Whether the selection rule (lib/gpu/selection.ts) sends a write of pageCount pages to the GPU. */
+/** Whether the selection rule (selectBackend, lib/gpu/policy.ts) sends a write of pageCount pages to the GPU. */
 export function routesToGpu(pageCount: number): boolean {
   return selectBackend(pageCount, true) === "gpu";
 }
