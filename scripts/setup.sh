@@ -6,13 +6,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-zig_version=$(tr -d ' \n' < zig-version)
-if [ "$(python3 -m ziglang version 2>/dev/null || true)" != "$zig_version" ]; then
-  echo "setup: installing Zig $zig_version (PyPI ziglang)"
-  python3 -m pip install --quiet --disable-pip-version-check "ziglang==$zig_version"
-fi
-
 missing=()
+python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+command -v npm >/dev/null || missing+=(nodejs npm)
 [ -f /usr/include/lz4.h ] || missing+=(liblz4-dev)
 [ -f /usr/include/zstd.h ] || missing+=(libzstd-dev)
 command -v lz4 >/dev/null || missing+=(lz4)
@@ -22,6 +18,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Zig goes into a project folder (pip --target), so no system or user Python environment is touched;
+# scripts/zig runs it from there.
+zig_version=$(tr -d ' \n' < zig-version)
+if [ "$(scripts/zig version 2>/dev/null || true)" != "$zig_version" ]; then
+  echo "setup: installing Zig $zig_version (PyPI ziglang) into .cache/zig"
+  rm -rf .cache/zig
+  python3 -m pip install --quiet --disable-pip-version-check --target .cache/zig "ziglang==$zig_version"
 fi
 
 # Install from the committed lockfile only when it changed since the last install. `npm install` (which
