@@ -5,17 +5,18 @@
  * While the host waits for one chunk, the chunks in the other slots run on their own streams.
  */
 #include <string.h>
-#include <time.h>
 
 #include "../include/trueno_zram.h"
 #include "gpu_context.h"
 #include "kernel_abi.h"
 
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+typedef struct {
+  const uint8_t *pages;
+  int32_t raw_threshold;
+  uint8_t *arena;
+  int32_t *offsets, *sizes;
+  uint8_t *kinds, *patterns;
+} tz_gpu_encode_job;
 
 static uint32_t blocks_for(int32_t pages, int32_t per_block) {
   return (uint32_t)((pages + per_block - 1) / per_block);
@@ -91,9 +92,10 @@ static int32_t finish_chunk(tz_gpu_context *ctx, tz_gpu_slot *s, int32_t arena_a
   return total;
 }
 
-static int32_t run_batch(tz_gpu_context *ctx, const uint8_t *pages, int32_t n, int32_t raw_threshold,
-                         uint8_t *arena, int32_t *offsets, int32_t *sizes, uint8_t *kinds,
-                         uint8_t *patterns, double *times) {
+static int32_t run_batch(tz_gpu_context *ctx, const void *arg, int32_t n, double times[4]) {
+  const tz_gpu_encode_job *job = arg;
+  const uint8_t *pages = job->pages;
+  int32_t raw_threshold = job->raw_threshold;
   int32_t chunks = (n + ctx->batch_pages - 1) / ctx->batch_pages;
   int32_t depth = ctx->async_dma ? ctx->ring_slots : 1;
   int32_t arena_at = 0;
@@ -104,7 +106,7 @@ static int32_t run_batch(tz_gpu_context *ctx, const uint8_t *pages, int32_t n, i
   }
   for (int32_t c = 0; c < chunks; c++) {
     tz_gpu_slot *s = &ctx->slots[c % depth];
-    int32_t written = finish_chunk(ctx, s, arena_at, arena, offsets, sizes, kinds, patterns, times);
+    int32_t written = finish_chunk(ctx, s, arena_at, job->arena, job->offsets, job->sizes, job->kinds, job->patterns, times);
     if (written < 0) return written;
     arena_at += written;
     int32_t next = c + depth;
@@ -130,18 +132,6 @@ TZ_API int32_t tz_gpu_compress_batch(int32_t handle, const uint8_t *pages, int32
     tz_gpu_context_release(ctx);
     return TZ_E_INVALID;
   }
-  double times[4] = {0, 0, 0, 0};
-  double start = now_ns();
-  pthread_mutex_lock(&ctx->lock);
-  rc = n == 0 ? 0 : tz_gpu_enter(ctx);
-  if (n > 0 && rc == 0) {
-    rc = run_batch(ctx, pages, n, raw_threshold, arena, offsets, sizes, kinds, patterns, times);
-    if (rc < 0) tz_gpu_drain(ctx);
-    tz_gpu_leave(ctx);
-  }
-  pthread_mutex_unlock(&ctx->lock);
-  tz_gpu_context_release(ctx);
-  times[3] = now_ns() - start;
-  if (rc >= 0 && times_out != NULL) memcpy(times_out, times, sizeof times);
-  return rc;
+  tz_gpu_encode_job job = {pages, raw_threshold, arena, offsets, sizes, kinds, patterns};
+  return tz_gpu_run_batch(ctx, run_batch, &job, n, times_out);
 }

@@ -1,6 +1,7 @@
 /* gpu_context.c: GPU batch contexts: creation, the handle table, and release of every allocation. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../include/trueno_zram.h"
 #include "gpu_context.h"
@@ -39,6 +40,30 @@ void tz_gpu_leave(tz_gpu_context *ctx) {
 
 void tz_gpu_drain(tz_gpu_context *ctx) {
   for (int i = 0; i < ctx->ring_slots; i++) ctx->cu->stream_synchronize(ctx->slots[i].stream);
+}
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+int32_t tz_gpu_run_batch(tz_gpu_context *ctx, tz_gpu_batch_fn run, const void *job, int32_t n,
+                         double *times_out) {
+  double times[4] = {0, 0, 0, 0};
+  double start = now_ns();
+  pthread_mutex_lock(&ctx->lock);
+  int32_t rc = n == 0 ? 0 : tz_gpu_enter(ctx);
+  if (n > 0 && rc == 0) {
+    rc = run(ctx, job, n, times);
+    if (rc < 0) tz_gpu_drain(ctx);
+    tz_gpu_leave(ctx);
+  }
+  pthread_mutex_unlock(&ctx->lock);
+  tz_gpu_context_release(ctx);
+  times[3] = now_ns() - start;
+  if (rc >= 0 && times_out != NULL) memcpy(times_out, times, sizeof times);
+  return rc;
 }
 
 double tz_gpu_elapsed_ns(tz_gpu_context *ctx, tz_cu_event from, tz_cu_event to) {

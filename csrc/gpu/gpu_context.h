@@ -51,6 +51,15 @@ void tz_gpu_leave(tz_gpu_context *ctx);
 /* Waits for every slot's stream, so a failed batch leaves no work in flight on reused buffers. */
 void tz_gpu_drain(tz_gpu_context *ctx);
 
+/* One direction's batch over the ring: `job` holds that direction's arguments; times[0..3) are filled. */
+typedef int32_t (*tz_gpu_batch_fn)(tz_gpu_context *ctx, const void *job, int32_t n, double times[4]);
+
+/* Runs `run` for n pages under the context's lock inside its CUDA context, drains the ring when it fails,
+ * then releases ctx (acquired by the caller). On success times_out (if set) gets h2d, kernel, d2h and the
+ * wall time in nanoseconds. Returns run's value. */
+int32_t tz_gpu_run_batch(tz_gpu_context *ctx, tz_gpu_batch_fn run, const void *job, int32_t n,
+                         double *times_out);
+
 /* Milliseconds between two recorded events as nanoseconds; 0 if the driver cannot tell. */
 double tz_gpu_elapsed_ns(tz_gpu_context *ctx, tz_cu_event from, tz_cu_event to);
 

@@ -4,17 +4,10 @@
  * metadata, rebuilt by the kernel (bounds-checked, per-page status) and the pages downloaded.
  */
 #include <string.h>
-#include <time.h>
 
 #include "../include/trueno_zram.h"
 #include "gpu_context.h"
 #include "kernel_abi.h"
-
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 typedef struct {
   const uint8_t *arena;
@@ -89,7 +82,8 @@ static int32_t finish_chunk(tz_gpu_context *ctx, tz_gpu_slot *s, const tz_gpu_de
   return failed;
 }
 
-static int32_t run_batch(tz_gpu_context *ctx, const tz_gpu_decode_job *job, int32_t n, double *times) {
+static int32_t run_batch(tz_gpu_context *ctx, const void *arg, int32_t n, double times[4]) {
+  const tz_gpu_decode_job *job = arg;
   int32_t chunks = (n + ctx->batch_pages - 1) / ctx->batch_pages;
   int32_t depth = ctx->async_dma ? ctx->ring_slots : 1;
   int32_t failed = 0;
@@ -139,18 +133,5 @@ TZ_API int32_t tz_gpu_decompress_batch(int32_t handle, const uint8_t *arena, int
     return TZ_E_INVALID;
   }
   tz_gpu_decode_job job = {arena, offsets, sizes, kinds, patterns, out, status};
-  double times[4] = {0, 0, 0, 0};
-  double start = now_ns();
-  pthread_mutex_lock(&ctx->lock);
-  rc = n == 0 ? 0 : tz_gpu_enter(ctx);
-  if (n > 0 && rc == 0) {
-    rc = run_batch(ctx, &job, n, times);
-    if (rc < 0) tz_gpu_drain(ctx);
-    tz_gpu_leave(ctx);
-  }
-  pthread_mutex_unlock(&ctx->lock);
-  tz_gpu_context_release(ctx);
-  times[3] = now_ns() - start;
-  if (rc >= 0 && times_out != NULL) memcpy(times_out, times, sizeof times);
-  return rc;
+  return tz_gpu_run_batch(ctx, run_batch, &job, n, times_out);
 }
