@@ -42,19 +42,6 @@ AVX512 static int same_byte(const uint8_t *page, uint8_t *byte) {
 
 AVX512 static int is_zero(const uint8_t *page) { return page_equals(page, _mm512_setzero_si512()); }
 
-/* The byte counts of one 64-bit word, spread over four tables so that equal neighbouring bytes do not
- * wait on each other's increment. */
-AVX512 static inline void count_word(uint32_t t[4][256], uint64_t x) {
-    t[0][x & 0xff]++;
-    t[1][(x >> 8) & 0xff]++;
-    t[2][(x >> 16) & 0xff]++;
-    t[3][(x >> 24) & 0xff]++;
-    t[0][(x >> 32) & 0xff]++;
-    t[1][(x >> 40) & 0xff]++;
-    t[2][(x >> 48) & 0xff]++;
-    t[3][x >> 56]++;
-}
-
 /* Word loads feed the four tables (a lookup-increment has no vector form without AVX-512 CD); the
  * clearing and the summing of the tables are vector operations. */
 AVX512 static void histogram(const uint8_t *data, size_t len, uint32_t counts[256]) {
@@ -67,7 +54,7 @@ AVX512 static void histogram(const uint8_t *data, size_t len, uint32_t counts[25
         for (int k = 0; k < 64; k += 8) {
             uint64_t w;
             memcpy(&w, data + i + k, sizeof w);
-            count_word(t, w);
+            tz_count_word(t, w);
         }
     }
     for (; i < len; i++) t[0][data[i]]++;

@@ -32,21 +32,12 @@ static int is_zero(const uint8_t *page) {
     return 1;
 }
 
-/* Four tables break the store-to-load dependency between equal consecutive bytes. */
 static void histogram(const uint8_t *data, size_t len, uint32_t counts[256]) {
     uint32_t t[4][256];
     memset(t, 0, sizeof t);
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
-        uint64_t v = load64(data + i);
-        t[0][v & 0xff]++;
-        t[1][(v >> 8) & 0xff]++;
-        t[2][(v >> 16) & 0xff]++;
-        t[3][(v >> 24) & 0xff]++;
-        t[0][(v >> 32) & 0xff]++;
-        t[1][(v >> 40) & 0xff]++;
-        t[2][(v >> 48) & 0xff]++;
-        t[3][v >> 56]++;
+        tz_count_word(t, load64(data + i));
     }
     for (; i < len; i++) t[0][data[i]]++;
     for (int b = 0; b < 256; b++) counts[b] = t[0][b] + t[1][b] + t[2][b] + t[3][b];
