@@ -13,11 +13,36 @@ command -v npm >/dev/null || missing+=(nodejs npm)
 [ -f /usr/include/zstd.h ] || missing+=(libzstd-dev)
 command -v lz4 >/dev/null || missing+=(lz4)
 command -v zstd >/dev/null || missing+=(zstd)
+# Real clients and tools the tests and benchmarks drive: NBD clients and servers, qemu's disk tools, fio,
+# FUSE and filesystem tools, clang for libFuzzer, chromium for the HTML report, tmux, openssl for TLS.
+command -v qemu-img >/dev/null || missing+=(qemu-utils)
+command -v nbdinfo >/dev/null || missing+=(libnbd-bin)
+command -v nbdkit >/dev/null || missing+=(nbdkit)
+command -v fio >/dev/null || missing+=(fio)
+command -v fusermount3 >/dev/null || missing+=(fuse3)
+command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
+command -v losetup >/dev/null || missing+=(mount)
+command -v clang >/dev/null || missing+=(clang)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v tmux >/dev/null || missing+=(tmux)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# arm64 multiarch: glibc and the static codec archives for the cross-compiled linux-arm64 library, run
+# under qemu-user.
+if [ ! -f /usr/lib/aarch64-linux-gnu/liblz4.a ] || [ ! -f /usr/lib/aarch64-linux-gnu/libzstd.a ] ||
+   [ ! -f /lib/ld-linux-aarch64.so.1 ]; then
+  echo "setup: installing arm64 multiarch libc6, liblz4-dev, libzstd-dev (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  dpkg --add-architecture arm64
+  apt-get update -qq
+  apt-get install -y -qq libc6:arm64 liblz4-dev:arm64 libzstd-dev:arm64 >/dev/null
 fi
 
 # Zig goes into a project folder (pip --target), so no system or user Python environment is touched;
