@@ -47,6 +47,13 @@ run_native() {
 run_native zig-test
 run_native zig-test-sanitized -Dsanitize=true
 
+# Every libFuzzer target for a short fixed budget (scripts/fuzz.sh): one test per target.
+echo "== fuzz: scripts/fuzz.sh"
+bash scripts/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
+rc=${PIPESTATUS[0]}
+read -r pass fail < <(native_counts "$logs/fuzz.log"; echo)
+record fuzz "$rc" "${pass:-}" "${fail:-}"
+
 echo "== bun: bun test tests/"
 node_modules/.bin/bun test tests/ 2>&1 | tee "$logs/bun.log"
 rc=${PIPESTATUS[0]}

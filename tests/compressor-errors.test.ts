@@ -15,20 +15,34 @@ function lz4(): Compressor {
   return new CompressorBuilder().algorithm(Algorithm.Lz4).build();
 }
 
-test("unknown algorithms and levels are InvalidInput at build()", () => {
-  const bad = [
-    Algorithm.Zstd(0),
-    Algorithm.Zstd(20),
-    Algorithm.Zstd(1.5),
-    Algorithm.Zstd(Number.NaN),
-    Algorithm.Lz4hc(0),
-    Algorithm.Lz4Fast(0),
-    Algorithm.Lz4Fast(65538),
-    Algorithm.Lz4hc(13),
-    "zstd" as unknown as Algorithm,
-    null as unknown as Algorithm,
+test("a level outside its algorithm's range is InvalidInput when the algorithm is made, naming the range", () => {
+  const bad: [() => unknown, string][] = [
+    [() => Algorithm.Zstd(0), "1..19"],
+    [() => Algorithm.Zstd(20), "1..19"],
+    [() => Algorithm.Zstd(1.5), "1..19"],
+    [() => Algorithm.Zstd(Number.NaN), "1..19"],
+    [() => Algorithm.Lz4hc(0), "1..12"],
+    [() => Algorithm.Lz4hc(13), "1..12"],
+    [() => Algorithm.Lz4Fast(0), "1..65537"],
+    [() => Algorithm.Lz4Fast(65538), "1..65537"],
+    [() => Algorithm.Zstd("3" as unknown as number), "1..19"],
   ];
-  for (const algorithm of bad) {
+  for (const [make, range] of bad) {
+    expect(make, String(make)).toThrow("InvalidInput");
+    let message = "";
+    try {
+      make();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.includes(range), message).toBe(true);
+  }
+  expect(Algorithm.Zstd(19).level).toBe(19);
+  expect(Algorithm.Lz4Fast(65537).level).toBe(65537);
+});
+
+test("what is not an Algorithm is InvalidInput at build()", () => {
+  for (const algorithm of ["zstd" as unknown as Algorithm, null as unknown as Algorithm]) {
     const builder = new CompressorBuilder().algorithm(algorithm);
     expect(() => builder.build(), String(algorithm)).toThrow("InvalidInput");
   }

@@ -4,6 +4,7 @@
 
 #include "trueno_zram.h"
 #include "tz_codec.h"
+#include "lz4_zero_offset.h"
 
 int32_t tz_lz4_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap,
                         int32_t acceleration) {
@@ -21,5 +22,5 @@ int32_t tz_lz4_decompress(const uint8_t *src, int32_t len, uint8_t *out) {
     if (len <= 0) return TZ_E_CORRUPTED;
     /* The safe decoder never reads past src+len nor writes past out+4096; a valid page fills it exactly. */
     int produced = LZ4_decompress_safe((const char *)src, (char *)out, len, TZ_PAGE_SIZE);
-    return produced == TZ_PAGE_SIZE ? TZ_OK : TZ_E_CORRUPTED;
+    return produced == TZ_PAGE_SIZE && !tz_lz4_has_zero_offset(src, len) ? TZ_OK : TZ_E_CORRUPTED;
 }

@@ -66,6 +66,8 @@ int32_t tz_page_decompress(tz_codec_state *state, int32_t kind, const uint8_t *s
                            const uint8_t *pattern, uint8_t *out) {
     switch (kind) {
     case TZ_KIND_SAME:
+        /* A SAME page stores no bytes: a size says the page is something else (as on the GPU path). */
+        if (len != 0) return TZ_E_CORRUPTED;
         fill_pattern(pattern, out);
         return TZ_OK;
     case TZ_KIND_LZ4:

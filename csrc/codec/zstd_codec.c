@@ -9,8 +9,16 @@ int32_t tz_zstd_compress(ZSTD_CCtx *cctx, const uint8_t *page, uint8_t *dst, int
     return ZSTD_isError(size) ? 0 : (int32_t)size;
 }
 
+/* Debian's libzstd also decodes legacy (pre-1.0) and skippable frames; a ZSTD page is one standard
+ * frame, so anything not starting with the standard magic number is refused before libzstd sees it. */
+static int standard_frame(const uint8_t *src, int32_t len) {
+    if (len < 4) return 0;
+    uint32_t magic = (uint32_t)src[0] | (uint32_t)src[1] << 8 | (uint32_t)src[2] << 16 | (uint32_t)src[3] << 24;
+    return magic == ZSTD_MAGICNUMBER;
+}
+
 int32_t tz_zstd_decompress(tz_codec_state *state, const uint8_t *src, int32_t len, uint8_t *out) {
-    if (len <= 0) return TZ_E_CORRUPTED;
+    if (!standard_frame(src, len)) return TZ_E_CORRUPTED;
     /* Exactly one frame spanning all of src, declaring exactly one page: anything else is not ours. */
     size_t frame = ZSTD_findFrameCompressedSize(src, (size_t)len);
     if (ZSTD_isError(frame) || frame != (size_t)len) return TZ_E_CORRUPTED;

@@ -7,15 +7,13 @@
 #include "gpu_context.h"
 #include "kernel_abi.h"
 
-#define TZ_GPU_MAX_CONTEXTS 64
-
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t table_idle = PTHREAD_COND_INITIALIZER;
 static struct {
   int32_t handle; /* 0 = free entry */
   int32_t users;
   tz_gpu_context *ctx;
-} table[TZ_GPU_MAX_CONTEXTS];
+} table[TZ_MAX_GPU_CONTEXTS];
 static int32_t next_handle = 1;
 
 tz_gpu_meta_layout tz_gpu_meta_layout_for(int32_t pages) {
@@ -169,7 +167,7 @@ TZ_API int32_t tz_gpu_context_new(int32_t device, int32_t batch_pages, int32_t r
     return rc;
   }
   pthread_mutex_lock(&table_lock);
-  for (int i = 0; i < TZ_GPU_MAX_CONTEXTS; i++) {
+  for (int i = 0; i < TZ_MAX_GPU_CONTEXTS; i++) {
     if (table[i].handle == 0) {
       table[i].handle = next_handle++;
       if (next_handle <= 0) next_handle = 1;
@@ -182,13 +180,13 @@ TZ_API int32_t tz_gpu_context_new(int32_t device, int32_t batch_pages, int32_t r
   }
   pthread_mutex_unlock(&table_lock);
   context_destroy(ctx);
-  return TZ_E_NO_MEMORY;
+  return TZ_E_LIMIT;
 }
 
 int32_t tz_gpu_context_acquire(int32_t handle, tz_gpu_context **out) {
   if (handle <= 0) return TZ_E_CLOSED;
   pthread_mutex_lock(&table_lock);
-  for (int i = 0; i < TZ_GPU_MAX_CONTEXTS; i++) {
+  for (int i = 0; i < TZ_MAX_GPU_CONTEXTS; i++) {
     if (table[i].handle == handle) {
       table[i].users++;
       *out = table[i].ctx;
@@ -202,7 +200,7 @@ int32_t tz_gpu_context_acquire(int32_t handle, tz_gpu_context **out) {
 
 void tz_gpu_context_release(tz_gpu_context *ctx) {
   pthread_mutex_lock(&table_lock);
-  for (int i = 0; i < TZ_GPU_MAX_CONTEXTS; i++)
+  for (int i = 0; i < TZ_MAX_GPU_CONTEXTS; i++)
     if (table[i].ctx == ctx && table[i].users > 0) table[i].users--;
   pthread_cond_broadcast(&table_idle);
   pthread_mutex_unlock(&table_lock);
@@ -212,7 +210,7 @@ TZ_API int32_t tz_gpu_context_free(int32_t handle) {
   if (tz_cuda_image() == NULL) return TZ_E_UNSUPPORTED;
   if (handle <= 0) return TZ_E_CLOSED;
   pthread_mutex_lock(&table_lock);
-  for (int i = 0; i < TZ_GPU_MAX_CONTEXTS; i++) {
+  for (int i = 0; i < TZ_MAX_GPU_CONTEXTS; i++) {
     if (table[i].handle == handle) {
       table[i].handle = -1; /* no new users; the entry stays reserved until the running ones finish */
       while (table[i].users > 0) pthread_cond_wait(&table_idle, &table_lock);

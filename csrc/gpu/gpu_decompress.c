@@ -17,6 +17,28 @@ typedef struct {
   int32_t *status;
 } tz_gpu_decode_job;
 
+/*
+ * The kind the kernel is given for a page, following the CPU path's rules: its own kind; 0 for a number
+ * that is no kind (the kernel reports TZ_E_INVALID); TZ_GPU_KIND_REJECTED (TZ_E_CORRUPTED, not read)
+ * when the size cannot be that of a page of its kind: a SAME page stores no bytes, a RAW page 4096, an
+ * LZ4 page at most LZ4_COMPRESSBOUND(4096).
+ */
+static uint8_t kernel_kind(uint8_t kind, int32_t size) {
+  switch (kind) {
+  case TZ_KIND_SAME:
+    return size == 0 ? kind : TZ_GPU_KIND_REJECTED;
+  case TZ_KIND_RAW:
+    return size == TZ_PAGE_SIZE ? kind : TZ_GPU_KIND_REJECTED;
+  case TZ_KIND_LZ4:
+  case TZ_KIND_GPU_LZ4:
+    return size <= TZ_GPU_MAX_COMPRESSED_PAGE ? kind : TZ_GPU_KIND_REJECTED;
+  case TZ_KIND_ZSTD:
+    return kind;
+  default:
+    return TZ_GPU_KIND_UNKNOWN;
+  }
+}
+
 static int32_t submit_chunk(tz_gpu_context *ctx, tz_gpu_slot *s, const tz_gpu_decode_job *job, int32_t first,
                             int32_t count) {
   const tz_cuda_driver *cu = ctx->cu;
@@ -28,12 +50,10 @@ static int32_t submit_chunk(tz_gpu_context *ctx, tz_gpu_slot *s, const tz_gpu_de
   for (int32_t i = 0; i < count; i++) {
     int32_t page = first + i;
     int32_t size = job->sizes[page];
-    uint8_t kind = job->kinds[page];
-    if (size > TZ_GPU_MAX_COMPRESSED_PAGE) {
-      kind = TZ_GPU_KIND_REJECTED;
-      size = 0;
-    }
-    memcpy(s->host_in + at, job->arena + job->offsets[page], (size_t)size);
+    uint8_t kind = kernel_kind(job->kinds[page], size);
+    if (kind != TZ_KIND_LZ4 && kind != TZ_KIND_GPU_LZ4 && kind != TZ_KIND_RAW) size = 0;
+    /* Only bytes the kernel reads travel; an all-SAME batch may have no arena at all (NULL). */
+    if (size > 0) memcpy(s->host_in + at, job->arena + job->offsets[page], (size_t)size);
     packed_offsets[i] = at;
     packed_sizes[i] = size;
     packed_kinds[i] = kind;

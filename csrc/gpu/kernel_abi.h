@@ -14,8 +14,10 @@
 #define TZ_GPU_SCAN_THREADS 1024
 /* Largest LZ4 block that can decode to one page: LZ4_COMPRESSBOUND(4096). Larger inputs are corrupt. */
 #define TZ_GPU_MAX_COMPRESSED_PAGE (4096 + 4096 / 255 + 16)
-/* Kind the host gives a page it already rejected (too large to be one page): the kernel marks it
- * corrupted without reading it. */
+/* Kind the host gives a page it already rejected (its size cannot be one of its kind): the kernel marks
+ * it corrupted without reading it. A caller's own kind 255 is no kind: the host sends it as
+ * TZ_GPU_KIND_UNKNOWN, which the kernel reports invalid, as the CPU path does. */
 #define TZ_GPU_KIND_REJECTED 255
+#define TZ_GPU_KIND_UNKNOWN 0
 
 #endif

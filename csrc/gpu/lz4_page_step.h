@@ -176,6 +176,12 @@ last_literals:
 /*
  * Decodes one LZ4 block src[0 .. len) that must rebuild exactly one page into out[0 .. 4096).
  * Every read and write is bounds-checked. Returns 4096, or TZ_STEP_CORRUPTED.
+ * It accepts exactly the blocks the CPU path accepts (liblz4's LZ4_decompress_safe plus the format's
+ * rule that offset 0 is corrupt), so a page decodes alike on both paths:
+ *  - a match offset of 0 or past the bytes written so far is corrupt;
+ *  - the end-of-block rules liblz4 enforces: a literal run that ends past 4096 - 12, or leaves fewer
+ *    than 8 input bytes after it (2 offset bytes, a token and 5 literals), is the last sequence and must
+ *    end the input; a match may not reach into the last 5 bytes, which are always literals.
  */
 TZ_STEP int32_t tz_lz4_step_decompress(const uint8_t *src, int32_t len, uint8_t *out) {
   int32_t ip = 0;
@@ -196,9 +202,9 @@ TZ_STEP int32_t tz_lz4_step_decompress(const uint8_t *src, int32_t len, uint8_t 
     for (int32_t i = 0; i < literals; i++) out[op + i] = src[ip + i];
     ip += literals;
     op += literals;
-    if (ip == len) return op == TZ_STEP_PAGE ? TZ_STEP_PAGE : TZ_STEP_CORRUPTED;
+    if (op > TZ_STEP_PAGE - TZ_STEP_MF_LIMIT || len - ip < 2 + 1 + TZ_STEP_LAST_LITERALS)
+      return ip == len && op == TZ_STEP_PAGE ? TZ_STEP_PAGE : TZ_STEP_CORRUPTED;
 
-    if (len - ip < 2) return TZ_STEP_CORRUPTED;
     int32_t offset = src[ip] | (src[ip + 1] << 8);
     ip += 2;
     if (offset == 0 || offset > op) return TZ_STEP_CORRUPTED;
@@ -212,7 +218,7 @@ TZ_STEP int32_t tz_lz4_step_decompress(const uint8_t *src, int32_t len, uint8_t 
       } while (b == 255 && length <= TZ_STEP_PAGE);
     }
     length += TZ_STEP_MIN_MATCH;
-    if (length > TZ_STEP_PAGE - op) return TZ_STEP_CORRUPTED;
+    if (length > TZ_STEP_PAGE - TZ_STEP_LAST_LITERALS - op) return TZ_STEP_CORRUPTED;
     /* Byte by byte: an offset shorter than the length repeats the bytes just written. */
     for (int32_t i = 0; i < length; i++) out[op + i] = out[op + i - offset];
     op += length;

@@ -197,6 +197,14 @@ TZ_API int32_t tz_gpu_decompress_batch(int32_t handle, const uint8_t *arena, int
  * (the GPU path then stores it RAW). */
 TZ_API int32_t tz_gpu_codec_compress_page_host(const uint8_t *page, uint8_t *out, int32_t out_cap);
 
+/* ---- Process-wide limits ----
+ * Opening one more handle past a limit reports TZ_E_LIMIT, not TZ_E_NO_MEMORY: at most TZ_MAX_HANDLES
+ * compressors open at once, TZ_MAX_HANDLES async jobs not yet waited for or polled to the end, and
+ * TZ_MAX_GPU_CONTEXTS GPU contexts. */
+#define TZ_E_LIMIT (-9)
+#define TZ_MAX_HANDLES 65535
+#define TZ_MAX_GPU_CONTEXTS 64
+
 #ifdef __cplusplus
 }
 #endif

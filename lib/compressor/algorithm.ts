@@ -1,4 +1,5 @@
 import { Algo } from "../ffi/abi.ts";
+import { TruenoError } from "../ffi/errors.ts";
 
 export type AlgorithmName = "lz4" | "lz4hc" | "zstd" | "adaptive" | "none";
 
@@ -20,8 +21,8 @@ const CODES: Record<AlgorithmName, number> = {
 };
 
 /**
- * A compression algorithm with its level. Levels are checked when a compressor is built, so
- * `Algorithm.Zstd(42)` is a value, and `builder.algorithm(Algorithm.Zstd(42)).build()` throws InvalidInput.
+ * A compression algorithm with its level. Levels are checked when the algorithm is made:
+ * `Algorithm.Zstd(42)` throws InvalidInput naming the valid range, 1..19.
  */
 export class Algorithm {
   /** LZ4, default acceleration. */
@@ -47,6 +48,11 @@ export class Algorithm {
   }
 
   private constructor(readonly name: AlgorithmName, readonly level: number) {
+    if (!this.isValid()) {
+      const range = LEVELS[name];
+      const what = name === "lz4" ? "acceleration" : "level";
+      throw new TruenoError("InvalidInput", `${name} ${what} ${String(level)} is not an integer in ${range.min}..${range.max}`);
+    }
     Object.freeze(this);
   }
 

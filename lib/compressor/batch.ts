@@ -1,5 +1,6 @@
 import { PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
+import type { Algorithm } from "./algorithm.ts";
 import { kindOfCode } from "./kind.ts";
 import { CompressedPage } from "./page.ts";
 
@@ -27,6 +28,8 @@ export class CompressedBatch implements BatchLike {
     readonly patterns: BigUint64Array,
     /** Sum of the stored sizes of all pages. */
     readonly totalBytes: number,
+    /** The compressor's algorithm, which page(i) reports with its level (CompressedPage.algorithm). */
+    readonly producer?: Algorithm,
   ) {}
 
   page(i: number): CompressedPage {
@@ -36,7 +39,7 @@ export class CompressedBatch implements BatchLike {
     const kind = kindOfCode(this.kinds[i]);
     if (kind === undefined) throw new TruenoError("CorruptedData", `page ${i} has unknown kind ${this.kinds[i]}`);
     const start = this.offsets[i];
-    return new CompressedPage(this.arena.subarray(start, start + this.sizes[i]), kind, this.patterns[i]);
+    return new CompressedPage(this.arena.subarray(start, start + this.sizes[i]), kind, this.patterns[i], this.producer);
   }
 
   /** Original bytes / stored bytes over the whole batch (Infinity when every page is SAME). */

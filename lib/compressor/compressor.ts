@@ -102,7 +102,7 @@ export class Compressor {
     const kind = kindOfCode(code);
     if (kind === undefined) throw new TruenoError("AbiMismatch", `the library stored unknown kind ${code}`);
     const same = code === Kind.Same;
-    const result = storedPage(this.#slab.take(size), kind, same ? this.#metaWords[1] : 0n);
+    const result = storedPage(this.#slab.take(size), kind, same ? this.#metaWords[1] : 0n, this.algorithm);
     this.#countCompressed(1, size, ms, same ? 1 : 0, code === Kind.Raw ? 1 : 0);
     return result;
   }
@@ -178,7 +178,7 @@ export class Compressor {
       else if (kind === Kind.Raw) raw++;
     }
     this.#countCompressed(count, total, ms, same, raw);
-    return new CompressedBatch(count, b.arena, b.offsets, b.sizes, b.kinds, b.patterns, total);
+    return new CompressedBatch(count, b.arena, b.offsets, b.sizes, b.kinds, b.patterns, total, this.algorithm);
   }
 
   /**

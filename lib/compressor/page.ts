@@ -1,6 +1,6 @@
 import { PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
-import type { Algorithm } from "./algorithm.ts";
+import { Algorithm } from "./algorithm.ts";
 import { algorithmOfKind, codeOfKind, kindOfCode, type PageKind } from "./kind.ts";
 
 /*
@@ -26,8 +26,10 @@ export class CompressedPage {
   readonly kind: PageKind;
   /** For a SAME page the 64-bit word repeated 512 times (kernel rule); 0n otherwise. */
   readonly pattern: bigint;
+  readonly #algorithm: Algorithm;
 
-  constructor(data: Uint8Array, kind: PageKind, pattern: bigint = 0n) {
+  /** producer: the algorithm of the compressor that made the page, if known (see `algorithm`). */
+  constructor(data: Uint8Array, kind: PageKind, pattern: bigint = 0n, producer?: Algorithm) {
     if (trusted) {
       trusted = false;
     } else {
@@ -36,15 +38,23 @@ export class CompressedPage {
       if (typeof pattern !== "bigint" || pattern < 0n || pattern > MAX_PATTERN) {
         throw new TruenoError("InvalidInput", "a page pattern is a bigint in 0..2^64-1");
       }
+      if (producer !== undefined && !(producer instanceof Algorithm)) {
+        throw new TruenoError("InvalidInput", "a page's producer is an Algorithm");
+      }
     }
     this.data = data;
     this.kind = kind;
     this.pattern = pattern;
+    this.#algorithm = pageAlgorithm(kind, producer);
   }
 
-  /** The algorithm that decodes this page (the page's actual kind, not the compressor's setting). */
+  /**
+   * The algorithm that decodes this page: the page's actual kind, not the compressor's setting, with the
+   * level actually used when it is known (a Zstd(3) compressor's ZSTD pages say zstd(3); its RAW and SAME
+   * pages say none).
+   */
   get algorithm(): Algorithm {
-    return algorithmOfKind(this.kind);
+    return this.#algorithm;
   }
 
   /** originalSize / stored size; Infinity for a SAME page, which stores no bytes. */
@@ -98,9 +108,19 @@ export class CompressedPage {
 
 /** A page the library just produced: its kind is known and its pattern a 64-bit word, so the
  * constructor's checks would only repeat what the caller has established. */
-export function storedPage(data: Uint8Array, kind: PageKind, pattern: bigint): CompressedPage {
+export function storedPage(data: Uint8Array, kind: PageKind, pattern: bigint, producer?: Algorithm): CompressedPage {
   trusted = true;
-  return new CompressedPage(data, kind, pattern);
+  return new CompressedPage(data, kind, pattern, producer);
+}
+
+/**
+ * The algorithm a page of `kind` reports: the producer's own (with its level) when the producer writes
+ * that kind itself, else the kind's decoder at its default level: LZ4-HC pages decode as LZ4, and
+ * Adaptive's pages as LZ4 or Zstandard (it picks the Zstandard level per page and does not record it).
+ */
+function pageAlgorithm(kind: PageKind, producer: Algorithm | undefined): Algorithm {
+  const decoder = algorithmOfKind(kind);
+  return producer !== undefined && producer.name === decoder.name ? producer : decoder;
 }
 
 /** The size and pattern rules every stored page obeys, by kind. */

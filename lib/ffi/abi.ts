@@ -23,6 +23,8 @@ export const Status = {
   NoMemory: -6,
   Closed: -7,
   GpuFailed: -8,
+  /** TZ_E_LIMIT: a process-wide limit (open compressors, outstanding async jobs, GPU contexts). */
+  Limit: -9,
 } as const;
 
 /** Requested algorithms (compressor configuration). */
@@ -58,3 +60,10 @@ export const CpuFeature = {
   Avx512: 4,
   Neon: 8,
 } as const;
+
+/** TZ_MAX_HANDLES: most compressors open at once, and most async jobs outstanding at once. */
+export const MAX_HANDLES = 65535;
+/** TZ_MAX_GPU_CONTEXTS: most GPU batch contexts open at once. */
+export const MAX_GPU_CONTEXTS = 64;
+/** Largest length an int32 FFI argument carries; longer buffers are only ever passed clamped to it. */
+export const MAX_FFI_LENGTH = 0x7fffffff;

@@ -8,6 +8,7 @@ export type TruenoErrorCode =
   | "GpuNotAvailable"
   | "GpuError"
   | "OutOfMemory"
+  | "LimitExceeded"
   | "Closed"
   | "LibraryNotFound"
   | "AbiMismatch";
@@ -38,6 +39,8 @@ export function codeOfStatus(status: number): TruenoErrorCode {
       return "GpuNotAvailable";
     case Status.NoMemory:
       return "OutOfMemory";
+    case Status.Limit:
+      return "LimitExceeded";
     case Status.Closed:
       return "Closed";
     case Status.GpuFailed:

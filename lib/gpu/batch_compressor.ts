@@ -1,11 +1,12 @@
 // GpuBatchCompressor: page batches compressed and decompressed by the CUDA kernels (tz_gpu_*).
 import { MAX_BATCH_PAGES, PAGE_SIZE, Status } from "../ffi/abi.ts";
-import { checkStatus, TruenoError } from "../ffi/errors.ts";
+import { checkStatus, codeOfStatus, TruenoError } from "../ffi/errors.ts";
 import { native } from "../ffi/load.ts";
 import { Algorithm } from "../compressor/algorithm.ts";
-import { type BatchLike, checkBatchLike, CompressedBatch } from "../compressor/batch.ts";
+import { type BatchLike, CompressedBatch } from "../compressor/batch.ts";
 import { requirePages } from "../compressor/input.ts";
 import { gpuWins } from "./selection.ts";
+import { gpuDecodeArgs } from "./batch_args.ts";
 import { costModel } from "./policy.ts";
 
 export interface GpuBatchConfig {
@@ -150,28 +151,26 @@ export class GpuBatchCompressor {
     return new BatchResult(batch, times[0], times[1], times[2], times[3]);
   }
 
-  /** Rebuilds every page (SAME, LZ4, GPU_LZ4, RAW); throws CorruptedData naming the first bad page. */
-  decompressBatch(batch: BatchLike, out: Uint8Array = new Uint8Array(batch.count * PAGE_SIZE)): Uint8Array {
+  /** Rebuilds every page (SAME, LZ4, GPU_LZ4, RAW); throws naming the first bad page: CorruptedData,
+   * InvalidInput for a kind that is no kind, Unsupported for a ZSTD page. */
+  decompressBatch(batch: BatchLike, out?: Uint8Array): Uint8Array {
     const handle = this.#open();
-    checkBatchLike(batch);
-    if (!(out instanceof Uint8Array) || out.length < batch.count * PAGE_SIZE) {
-      throw new TruenoError("BufferTooSmall", `out must hold ${batch.count * PAGE_SIZE} bytes`);
-    }
+    const args = gpuDecodeArgs(batch, out);
     const status = new Int32Array(batch.count);
     const times = new Float64Array(4);
     const failed = checkStatus(
-      native().tz_gpu_decompress_batch(handle, batch.arena, batch.arena.length, batch.offsets, batch.sizes,
+      native().tz_gpu_decompress_batch(handle, batch.arena, args.arenaLength, batch.offsets, batch.sizes,
         batch.kinds, new Uint8Array(batch.patterns.buffer, batch.patterns.byteOffset, batch.count * 8),
-        batch.count, out, out.length, status, times),
+        batch.count, args.out, args.outCapacity, status, times),
       "tz_gpu_decompress_batch",
     );
     addTimes(this.#stats.decompress, batch.count, times);
     if (failed > 0) {
       const first = status.findIndex((s) => s !== 0);
-      const code = status[first] === Status.Unsupported ? "Unsupported" : "CorruptedData";
+      const code = codeOfStatus(status[first]);
       throw new TruenoError(code, `${failed} page(s) failed to decompress on the GPU, first page ${first} (kind ${batch.kinds[first]})`);
     }
-    return out;
+    return args.out;
   }
 
   /** Releases every device and pinned allocation; later calls throw Closed. */

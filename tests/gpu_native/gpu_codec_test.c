@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "../../csrc/gpu/lz4_page_step.h"
+#include "../../csrc/codec/lz4_zero_offset.h"
+#include "../native/support/lz4_rules.h"
 #include "corpus_zst.h"
 
 /* A test is one named property; it passes when every page it was checked on passes. */
@@ -75,6 +77,27 @@ static void check_page(const uint8_t *page, const char *where, long index, sizes
   check(compress_step(page, again, size - 1) == 0, "one byte less than needed gives 0", where, index);
 }
 
+/* The CPU path's answer, as reference: 1 when liblz4 rebuilds a whole page from src (into out) and no
+ * match has offset 0 (the format calls that corrupt; liblz4 does not check it). */
+static int cpu_rule_decodes(const uint8_t *src, int32_t len, uint8_t *out) {
+  return LZ4_decompress_safe((const char *)src, (char *)out, len, TZ_STEP_PAGE) == TZ_STEP_PAGE &&
+         !tz_lz4_has_zero_offset(src, len);
+}
+
+/* The shared edge rules (tests/native/support/lz4_rules.h) on the step decoder and on liblz4. */
+static void rule_cases(void) {
+  for (size_t k = 0; k < LZ4_RULE_CASES; k++) {
+    const lz4_rule_case *c = &lz4_rule_cases[k];
+    uint8_t block[LZ4_RULE_BLOCK_MAX], expect[TZ_STEP_PAGE], out[TZ_STEP_PAGE];
+    int32_t len = lz4_rule_block(c, block);
+    lz4_rule_page(c, expect);
+    int32_t r = tz_lz4_step_decompress(block, len, out);
+    check(c->decodes ? r == TZ_STEP_PAGE && memcmp(out, expect, TZ_STEP_PAGE) == 0 : r == TZ_STEP_CORRUPTED,
+          "the step decoder follows the shared edge rules", c->name, (long)k);
+    check(cpu_rule_decodes(block, len, out) == c->decodes, "liblz4 with the offset-0 rule agrees", c->name, (long)k);
+  }
+}
+
 /* Damaged inputs: every strict prefix must be rejected; flipped bytes must decode or be rejected, and the
  * decoder must never write past its page (the guard after it stays intact). */
 static void check_damage(const uint8_t *page, const char *where, long index) {
@@ -104,6 +127,10 @@ static void check_damage(const uint8_t *page, const char *where, long index) {
     int32_t r = tz_lz4_step_decompress(damaged, size, dst.page);
     for (size_t g = 0; g < sizeof dst.guard; g++) bounded &= dst.guard[g] == 0x5A;
     bounded &= r == TZ_STEP_PAGE || r == TZ_STEP_CORRUPTED;
+    uint8_t reference[TZ_STEP_PAGE];
+    int agrees = cpu_rule_decodes(damaged, size, reference) ? r == TZ_STEP_PAGE && memcmp(reference, dst.page, TZ_STEP_PAGE) == 0
+                                                           : r == TZ_STEP_CORRUPTED;
+    check(agrees, "a damaged block decodes as liblz4 decodes it", where, index);
   }
   check(bounded, "damaged blocks stay within bounds", where, index);
 }
@@ -141,6 +168,7 @@ int main(int argc, char **argv) {
   }
   sizes_t synthetic = {0, 0}, corpus = {0, 0};
   synthetic_pages(&synthetic);
+  rule_cases();
 
   DIR *dir = opendir(argv[1]);
   check(dir != NULL, "the corpus directory opens", argv[1], -1);

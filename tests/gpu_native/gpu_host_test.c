@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../csrc/include/trueno_zram.h"
+#include "../native/support/lz4_rules.h"
 #include "corpus_zst.h"
 
 /* The host side needs an image to hand to cuModuleLoadData; the stand-in only checks it is there. */
@@ -148,6 +149,58 @@ static void check_decompress(int32_t handle, const uint8_t *pages, int32_t n) {
   batch_free(&b);
 }
 
+/* One page decoded through the GPU path; returns its status (or the call's error). */
+static int32_t gpu_decode_one(int32_t handle, const uint8_t *arena, int32_t arena_len, int32_t size, uint8_t kind,
+                              uint8_t *out) {
+  int32_t offset = 0, status = 1;
+  uint8_t pattern[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  int32_t rc = tz_gpu_decompress_batch(handle, arena, arena_len, &offset, &size, &kind, pattern, 1, out, TZ_PAGE_SIZE,
+                                       &status, NULL);
+  return rc < 0 ? rc : status;
+}
+
+/* Malformed pages get the CPU path's answer on the GPU path (issue 14): the shared LZ4 edge rules, a SAME
+ * page with stored bytes is corrupted, a kind that is no kind (255 included) is invalid; and an all-SAME
+ * batch decodes with no arena at all. */
+static void check_malformed_pages_match_the_cpu_path(int32_t handle) {
+  static uint8_t arena[8192], out[2 * TZ_PAGE_SIZE], expect[TZ_PAGE_SIZE];
+  for (size_t k = 0; k < LZ4_RULE_CASES; k++) {
+    const lz4_rule_case *c = &lz4_rule_cases[k];
+    int32_t len = lz4_rule_block(c, arena);
+    lz4_rule_page(c, expect);
+    int32_t status = gpu_decode_one(handle, arena, len, len, TZ_KIND_GPU_LZ4, out);
+    int ok = c->decodes ? status == TZ_OK && memcmp(out, expect, TZ_PAGE_SIZE) == 0 : status == TZ_E_CORRUPTED;
+    char what[160];
+    snprintf(what, sizeof what, "GPU path, %s", c->name);
+    check(ok, what);
+  }
+  check(gpu_decode_one(handle, arena, sizeof arena, 5000, TZ_KIND_SAME, out) == TZ_E_CORRUPTED &&
+            gpu_decode_one(handle, arena, sizeof arena, 1, TZ_KIND_SAME, out) == TZ_E_CORRUPTED,
+        "a SAME page with stored bytes is corrupted, as on the CPU path");
+  check(gpu_decode_one(handle, arena, sizeof arena, 0, 255, out) == TZ_E_INVALID &&
+            gpu_decode_one(handle, arena, sizeof arena, 6000, 255, out) == TZ_E_INVALID &&
+            gpu_decode_one(handle, arena, sizeof arena, 0, 0, out) == TZ_E_INVALID,
+        "kind 255 (and 0) is invalid, not corrupted");
+
+  int32_t offsets[2] = {0, 0}, sizes[2] = {0, 0}, status[2] = {1, 1};
+  uint8_t kinds[2] = {TZ_KIND_SAME, TZ_KIND_SAME}, patterns[16];
+  for (int i = 0; i < 16; i++) patterns[i] = (uint8_t)i;
+  int32_t bad = tz_gpu_decompress_batch(handle, NULL, 0, offsets, sizes, kinds, patterns, 2, out, sizeof out, status, NULL);
+  check(bad == 0 && status[0] == 0 && status[1] == 0 && out[0] == 0 && out[7] == 7 && out[TZ_PAGE_SIZE + 8] == 8,
+        "an all-SAME batch decodes with a NULL arena");
+}
+
+/* At most TZ_MAX_GPU_CONTEXTS contexts; one more is TZ_E_LIMIT, not TZ_E_NO_MEMORY. */
+static void check_context_limit(void) {
+  int32_t handles[TZ_MAX_GPU_CONTEXTS];
+  int opened = 0;
+  for (int i = 0; i < TZ_MAX_GPU_CONTEXTS; i++) opened += (handles[i] = tz_gpu_context_new(0, 1, 1, 0)) > 0;
+  int32_t one_more = tz_gpu_context_new(0, 1, 1, 0);
+  for (int i = 0; i < TZ_MAX_GPU_CONTEXTS; i++)
+    if (handles[i] > 0) tz_gpu_context_free(handles[i]);
+  check(opened == TZ_MAX_GPU_CONTEXTS && one_more == TZ_E_LIMIT, "one context past the limit is TZ_E_LIMIT");
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: gpu_host_test STANDIN_LIBRARY CORPUS_DIR\n");
@@ -200,6 +253,7 @@ int main(int argc, char **argv) {
 
   /* A copy that fails mid-batch: TZ_E_GPU_FAILED, and the context works again afterwards. */
   int32_t h = tz_gpu_context_new(0, 500, 4, 1);
+  check_malformed_pages_match_the_cpu_path(h);
   batch_t b = batch_new(n);
   *fail_memcpy_after = 5;
   check(tz_gpu_compress_batch(h, corpus, n, 4096, b.arena, n * TZ_PAGE_SIZE, b.offsets, b.sizes, b.kinds, b.patterns,
@@ -215,6 +269,7 @@ int main(int argc, char **argv) {
   check(tz_gpu_compress_batch(h, corpus, 0, 4096, b.arena, 0, b.offsets, b.sizes, b.kinds, b.patterns, NULL) == 0,
         "an empty batch is 0 bytes");
   tz_gpu_context_free(h);
+  check_context_limit();
   batch_free(&b);
   free(corpus);
 
