@@ -197,6 +197,13 @@ TZ_API int32_t tz_gpu_decompress_batch(int32_t handle, const uint8_t *arena, int
  * (the GPU path then stores it RAW). */
 TZ_API int32_t tz_gpu_codec_compress_page_host(const uint8_t *page, uint8_t *out, int32_t out_cap);
 
+/* ---- Batch tuning (issue 9): for benchmarks and tests ---- */
+/* mode 1: batch compress asks the kernel to populate fresh output memory in bulk (MADV_POPULATE_WRITE)
+ * ahead of writing, instead of taking one page fault per page; 0: plain first touch (the default);
+ * -1: only query. Process-wide. Returns the previous mode, or TZ_E_UNSUPPORTED (kernel before 5.14) /
+ * TZ_E_INVALID. */
+TZ_API int32_t tz_batch_prefault(int32_t mode);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,115 @@
+/* The pool's threads: none before work, the caller takes part, idle workers leave, and bulk pre-faulting
+ * of batch output changes no byte. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "trueno_zram.h"
+
+/* Threads of this process now. */
+static int thread_count(void) {
+    DIR *dir = opendir("/proc/self/task");
+    if (dir == NULL) return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;)
+        if (e->d_name[0] != '.') n++;
+    closedir(dir);
+    return n;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits up to limit_ms for the thread count to fall to `at_most`; the count reached. */
+static int threads_settle(int at_most, long limit_ms) {
+    int now = thread_count();
+    for (long waited = 0; now > at_most && waited < limit_ms; waited += 50) {
+        sleep_ms(50);
+        now = thread_count();
+    }
+    return now;
+}
+
+typedef struct pages {
+    int32_t n;
+    uint8_t *in, *arena, *kinds, *patterns;
+    int32_t *offsets, *sizes;
+} pages;
+
+static pages corpus_batch(int32_t n) {
+    pages p = {n, malloc((size_t)n * PAGE), calloc((size_t)n, PAGE), malloc((size_t)n), malloc((size_t)n * 8),
+               malloc((size_t)n * 4), malloc((size_t)n * 4)};
+    const corpus_file *f = &tz_corpus.files[0];
+    for (int32_t i = 0; i < n; i++) memcpy(p.in + (size_t)i * PAGE, f->pages + (size_t)(i % f->count) * PAGE, PAGE);
+    return p;
+}
+
+static void free_pages(pages *p) {
+    free(p->in), free(p->arena), free(p->kinds), free(p->patterns), free(p->offsets), free(p->sizes);
+}
+
+static int32_t compress(int32_t h, pages *p) {
+    return tz_compress_batch(h, p->in, p->n, PAGE, 8.0, p->arena, p->n * PAGE, p->offsets, p->sizes, p->kinds,
+                             p->patterns);
+}
+
+static void unused_compressors_hold_no_threads(void) {
+    enum { COMPRESSORS = 64 };
+    int before = thread_count();
+    int32_t handles[COMPRESSORS];
+    for (int i = 0; i < COMPRESSORS; i++) handles[i] = tz_compressor_new(TZ_ALGO_LZ4, 0, 4, TZ_BACKEND_AUTO);
+    int during = thread_count();
+    for (int i = 0; i < COMPRESSORS; i++) CHECK_AT(handles[i] > 0 && tz_compressor_free(handles[i]) == TZ_OK, i);
+    CHECK(during <= before);
+}
+
+static void workers_leave_when_idle_and_come_back(void) {
+    int before = thread_count();
+    int32_t h = tz_compressor_new(TZ_ALGO_LZ4, 0, 4, TZ_BACKEND_AUTO);
+    CHECK(h > 0);
+    pages p = corpus_batch(2048);
+    int32_t first = compress(h, &p);
+    CHECK(first > 0);
+    /* A synchronous batch: the caller works too, so at most threads - 1 workers started. */
+    int after_sync = thread_count();
+    CHECK(after_sync > before && after_sync <= before + 3);
+    int32_t job = tz_compress_batch_async(h, p.in, p.n, PAGE, 8.0, p.arena, p.n * PAGE, p.offsets, p.sizes,
+                                          p.kinds, p.patterns);
+    CHECK(job > 0 && tz_job_wait(job) == first);
+    CHECK(thread_count() <= before + 4);
+    CHECK(threads_settle(before, 3000) <= before);
+    /* New threads for the next batch, same result. */
+    CHECK(compress(h, &p) == first);
+    CHECK(tz_compressor_free(h) == TZ_OK);
+    free_pages(&p);
+}
+
+static void prefault_changes_no_byte(void) {
+    CHECK(tz_batch_prefault(-1) == 0);
+    CHECK(tz_batch_prefault(2) == TZ_E_INVALID);
+    int32_t h = tz_compressor_new(TZ_ALGO_ADAPTIVE, 0, 2, TZ_BACKEND_AUTO);
+    CHECK(h > 0);
+    pages plain = corpus_batch(1500), populated = corpus_batch(1500);
+    int32_t stored = compress(h, &plain);
+    CHECK(stored > 0);
+    int32_t previous = tz_batch_prefault(1);
+    CHECK(previous == 0 || previous == TZ_E_UNSUPPORTED);
+    CHECK(compress(h, &populated) == stored);
+    CHECK(tz_batch_prefault(0) == (previous == 0 ? 1 : 0));
+    CHECK(memcmp(plain.arena, populated.arena, (size_t)plain.n * PAGE) == 0);
+    CHECK(memcmp(plain.offsets, populated.offsets, (size_t)plain.n * 4) == 0);
+    CHECK(tz_compressor_free(h) == TZ_OK);
+    free_pages(&plain);
+    free_pages(&populated);
+}
+
+void tests_pool(void) {
+    RUN(unused_compressors_hold_no_threads);
+    RUN(workers_leave_when_idle_and_come_back);
+    RUN(prefault_changes_no_byte);
+}
