@@ -15,6 +15,8 @@
 
 /* How long a worker waits for work before its thread ends (its codec state stays for the next one). */
 #define TZ_POOL_IDLE_EXIT_MS 1000
+/* The name worker threads carry (top -H, /proc/PID/task/TID/comm). */
+#define TZ_POOL_THREAD_NAME "tz-pool-worker"
 
 typedef struct tz_task tz_task;
 struct tz_task {

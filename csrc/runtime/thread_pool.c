@@ -93,6 +93,7 @@ static int start_worker(tz_pool *pool, tz_pool_worker *worker) {
     if (worker->status == WORKER_EXITED) pthread_join(worker->thread, NULL);
     worker->status = WORKER_NONE;
     if (pthread_create(&worker->thread, NULL, worker_main, worker) != 0) return 0;
+    pthread_setname_np(worker->thread, TZ_POOL_THREAD_NAME);
     worker->status = WORKER_RUNNING;
     pool->running++;
     return 1;

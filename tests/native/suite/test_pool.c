@@ -1,6 +1,7 @@
 /* The pool's threads: none before work, the caller takes part, idle workers leave, and bulk pre-faulting
  * of batch output changes no byte. */
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,13 +10,20 @@
 #include "fixtures.h"
 #include "trueno_zram.h"
 
-/* Threads of this process now. */
+/* Pool worker threads of this process now (they carry the pool's thread name). */
 static int thread_count(void) {
     DIR *dir = opendir("/proc/self/task");
     if (dir == NULL) return -1;
     int n = 0;
-    for (struct dirent *e; (e = readdir(dir)) != NULL;)
-        if (e->d_name[0] != '.') n++;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        char path[64], name[32] = {0};
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) continue; /* the thread just ended */
+        n += fgets(name, sizeof name, f) != NULL && strcmp(name, "tz-pool-worker\n") == 0;
+        fclose(f);
+    }
     closedir(dir);
     return n;
 }
