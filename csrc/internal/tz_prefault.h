@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-/* Bytes populated per call: 32 pages, so a chunk populates at most this much it does not write. */
-#define TZ_PREFAULT_STEP (128 * 1024)
+/* Bytes populated per call: 16 pages, so a chunk populates at most this much it does not write. */
+#define TZ_PREFAULT_STEP (64 * 1024)
 
 /* 1 when batch compress populates its output ahead of writing. */
 int tz_prefault_enabled(void);
