@@ -1,6 +1,7 @@
 /* The pool's threads: none before work, the caller takes part, idle workers leave, and bulk pre-faulting
  * of batch output changes no byte. */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,46 @@ static void prefault_changes_no_byte(void) {
     free_pages(&populated);
 }
 
+/* Several threads run synchronous batches on one compressor at once: one works with the caller state,
+ * the others wait for the workers (with threads = 1, for the one worker). */
+typedef struct racer {
+    int32_t handle, expected;
+    pages p;
+    int ok;
+} racer;
+
+static void *race_batches(void *arg) {
+    racer *r = arg;
+    r->ok = 1;
+    for (int round = 0; round < 20 && r->ok; round++) r->ok = compress(r->handle, &r->p) == r->expected;
+    return NULL;
+}
+
+static void concurrent_sync_batches_share_the_workers(void) {
+    enum { RACERS = 3 };
+    for (int32_t threads = 1; threads <= 2; threads++) {
+        int32_t h = tz_compressor_new(TZ_ALGO_LZ4, 0, threads, TZ_BACKEND_AUTO);
+        CHECK(h > 0);
+        racer r[RACERS];
+        pthread_t t[RACERS];
+        for (int i = 0; i < RACERS; i++) {
+            r[i].handle = h;
+            r[i].p = corpus_batch(100 + 150 * i);
+            r[i].expected = compress(h, &r[i].p);
+            CHECK(r[i].expected > 0);
+        }
+        for (int i = 0; i < RACERS; i++) CHECK(pthread_create(&t[i], NULL, race_batches, &r[i]) == 0);
+        for (int i = 0; i < RACERS; i++) pthread_join(t[i], NULL);
+        for (int i = 0; i < RACERS; i++) {
+            CHECK_AT(r[i].ok, i);
+            free_pages(&r[i].p);
+        }
+        CHECK(tz_compressor_free(h) == TZ_OK);
+    }
+}
+
 void tests_pool(void) {
+    RUN(concurrent_sync_batches_share_the_workers);
     RUN(unused_compressors_hold_no_threads);
     RUN(workers_leave_when_idle_and_come_back);
     RUN(prefault_changes_no_byte);
