@@ -116,18 +116,14 @@ static void help_with(tz_pool *pool, tz_task *task) {
     }
 }
 
-/* Mutex held, task just queued and no worker exists: takes the task back (nobody claimed a chunk) and
- * runs it on this thread. Returns with the mutex held; an async task may be gone by then. */
-static void run_stranded(tz_pool *pool, tz_task *task) {
-    unlink_task(pool, task);
-    task->next_chunk = task->done_chunks = task->chunk_count;
-    pthread_mutex_unlock(&pool->mutex);
+/* Runs a task no worker can see (no thread could be started for it) on this thread, then finishes it.
+ * Nothing of the pool is touched after an async task's finish: the compressor may be freed from then on. */
+static void run_alone(tz_pool *pool, tz_task *task) {
     pthread_mutex_lock(&pool->caller_mutex);
     for (int32_t chunk = 0; chunk < task->chunk_count; chunk++) task->run_chunk(task, chunk, &pool->caller_state);
     pthread_mutex_unlock(&pool->caller_mutex);
     if (task->finish != NULL) task->finish(task);
-    else task->done = 1; /* only this thread waits for a synchronous task */
-    pthread_mutex_lock(&pool->mutex);
+    else task->done = 1;
 }
 
 static void destroy_states(tz_pool *pool, int32_t states) {
@@ -185,8 +181,10 @@ void tz_pool_submit(tz_pool *pool, tz_task *task) {
     pthread_mutex_lock(&pool->mutex);
     enqueue(pool, task);
     wake_workers(pool, at_most(task->chunk_count, pool->worker_count));
-    if (pool->running == 0) run_stranded(pool, task);
+    int stranded = pool->running == 0;
+    if (stranded) unlink_task(pool, task); /* nobody can have claimed a chunk yet */
     pthread_mutex_unlock(&pool->mutex);
+    if (stranded) run_alone(pool, task);
 }
 
 void tz_pool_run(tz_pool *pool, tz_task *task) {
@@ -199,11 +197,15 @@ void tz_pool_run(tz_pool *pool, tz_task *task) {
     pthread_mutex_lock(&pool->mutex);
     enqueue(pool, task);
     wake_workers(pool, at_most(task->chunk_count, pool->worker_count) - helping);
+    if (!helping && pool->running == 0) {
+        unlink_task(pool, task);
+        pthread_mutex_unlock(&pool->mutex);
+        run_alone(pool, task);
+        return;
+    }
     if (helping) {
         help_with(pool, task);
         pthread_mutex_unlock(&pool->caller_mutex);
-    } else if (pool->running == 0) {
-        run_stranded(pool, task);
     }
     while (!task->done) pthread_cond_wait(&pool->task_done, &pool->mutex);
     pthread_mutex_unlock(&pool->mutex);

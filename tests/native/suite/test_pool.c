@@ -1,6 +1,9 @@
 /* The pool's threads: none before work, the caller takes part, idle workers leave, and bulk pre-faulting
  * of batch output changes no byte. */
 #include <dirent.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,7 +158,49 @@ static void concurrent_sync_batches_share_the_workers(void) {
     }
 }
 
+/* In a child process that cannot start threads (an address-space limit below a thread stack), sync
+ * and async batches still finish with the right results: the calling thread runs them. */
+static int batches_without_threads(int32_t expected) {
+    pages p = corpus_batch(600);
+    int32_t h = tz_compressor_new(TZ_ALGO_LZ4, 0, 2, TZ_BACKEND_AUTO);
+    pthread_attr_t big;
+    pthread_attr_init(&big);
+    pthread_attr_setstacksize(&big, (size_t)256 << 20); /* larger than any stack glibc has cached */
+    pthread_setattr_default_np(&big);
+    long pages_now = 0;
+    FILE *statm = fopen("/proc/self/statm", "r");
+    if (statm == NULL || fscanf(statm, "%ld", &pages_now) != 1) return 10;
+    fclose(statm);
+    struct rlimit limit = {(rlim_t)pages_now * 4096 + (64 << 20), (rlim_t)pages_now * 4096 + (64 << 20)};
+    if (setrlimit(RLIMIT_AS, &limit) != 0) return 11;
+    if (compress(h, &p) != expected) return 12;
+    int32_t job = tz_compress_batch_async(h, p.in, p.n, PAGE, 8.0, p.arena, p.n * PAGE, p.offsets, p.sizes,
+                                          p.kinds, p.patterns);
+    if (job <= 0 || tz_job_wait(job) != expected) return 13;
+    if (thread_count() != 0) return 14;
+    return tz_compressor_free(h) == TZ_OK ? 0 : 15;
+}
+
+static void batches_finish_when_no_thread_can_start(void) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return; /* the sanitizers' shadow memory does not live under an address-space limit */
+#endif
+    int32_t h = tz_compressor_new(TZ_ALGO_LZ4, 0, 1, TZ_BACKEND_AUTO);
+    pages p = corpus_batch(600);
+    int32_t expected = compress(h, &p);
+    CHECK(expected > 0 && tz_compressor_free(h) == TZ_OK);
+    free_pages(&p);
+    fflush(NULL);
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0) _exit(batches_without_threads(expected));
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 void tests_pool(void) {
+    RUN(batches_finish_when_no_thread_can_start);
     RUN(concurrent_sync_batches_share_the_workers);
     RUN(unused_compressors_hold_no_threads);
     RUN(workers_leave_when_idle_and_come_back);
