@@ -150,3 +150,17 @@ test("bad arenas are InvalidInput", () => {
   expect(c.compressBatchAsync(pages, { into: new Uint8Array(8) as unknown as BatchArena })).toReject("InvalidInput");
   c.close();
 });
+
+test("plain compressBatch does not tie a large released batch's memory to a small batch", () => {
+  const c = lz4();
+  const [a] = twoSets();
+  const large = c.compressBatch(a);
+  const memory = memoryOf(large);
+  large.release();
+  const small = c.compressBatch(a.subarray(0, 10 * PAGE_SIZE));
+  expect(memoryOf(small) === memory).toBeFalse();
+  const again = c.compressBatch(a.subarray(0, 400 * PAGE_SIZE));
+  expect(memoryOf(again)).toBe(memory);
+  expect(c.decompressBatch(again)).toEqualBytes(a.subarray(0, 400 * PAGE_SIZE));
+  c.close();
+});

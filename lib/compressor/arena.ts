@@ -22,7 +22,7 @@ export class ArenaStorage {
   }
 }
 
-let lend: (arena: BatchArena, pages: number) => ArenaStorage;
+let lend: (arena: BatchArena, pages: number, most: number) => ArenaStorage;
 let giveBack: (arena: BatchArena, storage: ArenaStorage) => void;
 
 /**
@@ -53,10 +53,11 @@ export class BatchArena {
   }
 
   static {
-    lend = (arena, pages) => {
+    lend = (arena, pages, most) => {
       const idle = arena.#idle;
+      if (idle === undefined || idle.capacity < pages || idle.capacity > most) return new ArenaStorage(pages);
       arena.#idle = undefined;
-      return idle !== undefined && idle.capacity >= pages ? idle : new ArenaStorage(pages);
+      return idle;
     };
     giveBack = (arena, storage) => {
       if (arena.#idle === undefined || arena.#idle.capacity <= storage.capacity) arena.#idle = storage;
@@ -64,9 +65,12 @@ export class BatchArena {
   }
 }
 
-/** The arena's idle memory if it holds `pages`, else new memory; either way the caller now owns it. */
-export function lendStorage(arena: BatchArena, pages: number): ArenaStorage {
-  return lend(arena, pages);
+/**
+ * The arena's idle memory if it holds `pages` and at most `most` pages, else new memory (the idle memory
+ * then stays for a later batch); either way the caller now owns what it gets.
+ */
+export function lendStorage(arena: BatchArena, pages: number, most = Infinity): ArenaStorage {
+  return lend(arena, pages, most);
 }
 
 /** Returns memory lent by lendStorage that nothing references any more. */

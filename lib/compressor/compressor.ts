@@ -20,6 +20,10 @@ const inFlight = new Set<unknown>();
  * the storage of small typed arrays). */
 const STABLE_MIN_BYTES = 4096;
 
+/** A plain compressBatch reuses released memory of at most this many times its pages, so that a small
+ * batch does not hold on to a large batch's memory. */
+const PLAIN_REUSE_MOST = 2;
+
 /** Frees the native state of compressors that were dropped without close(). */
 const finalizer = new FinalizationRegistry<number>((handle) => nativeLibrary().symbols.tz_compressor_free(handle));
 
@@ -157,8 +161,7 @@ export class Compressor {
     const sym = this.#open();
     const count = requirePages(pages);
     const { rawThreshold, entropyLimit } = resolveOptions(opts);
-    const arena = targetArena(opts) ?? this.#arena;
-    const s = lendStorage(arena, count);
+    const { arena, s } = this.#lend(opts, count);
     const start = now();
     const total = count === 0 ? 0 : sym.tz_compress_batch(
       this.#handle, pages, count, rawThreshold, entropyLimit,
@@ -175,8 +178,7 @@ export class Compressor {
     const sym = this.#open();
     const count = requirePages(pages);
     const { rawThreshold, entropyLimit } = resolveOptions(opts);
-    const arena = targetArena(opts) ?? this.#arena;
-    const s = lendStorage(arena, count);
+    const { arena, s } = this.#lend(opts, count);
     if (count === 0) return this.#finishBatch(count, arena, s, 0, 0, "compressBatchAsync");
     const start = now();
     const job = sym.tz_compress_batch_async(
@@ -185,6 +187,13 @@ export class Compressor {
     );
     const total = job < 0 ? job : await this.#wait(job, [pages, s]);
     return this.#finishBatch(count, arena, s, total, now() - start, "compressBatchAsync");
+  }
+
+  /** The memory a batch of `count` pages is written into, and the arena it goes back to. */
+  #lend(opts: BatchOptions | undefined, count: number): { arena: BatchArena; s: ArenaStorage } {
+    const into = targetArena(opts);
+    if (into !== undefined) return { arena: into, s: lendStorage(into, count) };
+    return { arena: this.#arena, s: lendStorage(this.#arena, count, count * PLAIN_REUSE_MOST) };
   }
 
   /** The batch of a finished native call, or its typed error (the memory then goes back at once). */
