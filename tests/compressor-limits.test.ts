@@ -63,18 +63,19 @@ async function threadsSettle(atMost: number, limitMs: number): Promise<number> {
 }
 
 test("compressors that never ran a batch hold no worker threads", () => {
-  const before = threadCount();
+  const before = threadCount(); // idle workers of other tests' compressors may leave meanwhile
   const allBefore = readdirSync("/proc/self/task").length;
   const compressors: Compressor[] = [];
   for (let i = 0; i < 200; i++) compressors.push(new CompressorBuilder().algorithm(Algorithm.Lz4).threads(4).build());
-  expect(threadCount()).toBe(before);
+  expect(threadCount()).toBeLessThanOrEqual(before);
   // Before threads were started on demand, the process had 800 more (unnamed) threads here.
   expect(readdirSync("/proc/self/task").length - allBefore).toBeLessThan(100);
   for (const c of compressors) c.close();
 });
 
 test("a compressor's worker threads leave after a second idle, and come back for the next batch", async () => {
-  const before = threadCount();
+  // Idle workers of earlier tests' compressors leave first, so that only this compressor's are counted.
+  const before = await threadsSettle(0, 3000);
   const c = new CompressorBuilder().algorithm(Algorithm.Lz4).threads(16).build();
   const pages = new Uint8Array(4096 * PAGE_SIZE);
   for (let i = 0; i < pages.length; i += 64) pages[i] = i & 0xff;
@@ -82,7 +83,7 @@ test("a compressor's worker threads leave after a second idle, and come back for
   const busy = threadCount();
   expect(busy).toBeGreaterThan(before);
   // Before idle workers left, all 16 stayed until close().
-  expect(await threadsSettle(before, 4000)).toBe(before);
+  expect(await threadsSettle(before, 4000)).toBeLessThanOrEqual(before);
   const second = c.compressBatch(pages);
   expect(second.totalBytes).toBe(first.totalBytes);
   expect(c.decompressBatch(second)).toEqualBytes(pages);

@@ -154,8 +154,8 @@ export class Compressor {
   /**
    * n pages (pages.length = n * 4096) in one native call spread over the compressor's threads. With
    * `{ into: arena }` the batch is written into the BatchArena's memory; without, into the memory of
-   * this compressor's last released batch, or new memory. Either way the batch holds that memory
-   * until its release().
+   * this compressor's last released batch (when at most twice the size needed), or new memory. Either
+   * way the batch holds that memory until its release().
    */
   compressBatch(pages: Uint8Array, opts?: BatchOptions): CompressedBatch {
     const sym = this.#open();
