@@ -41,9 +41,17 @@ export function corpusFiles(): string[] {
   });
 }
 
-export function loadCorpus(): Corpus {
+/** Every corpus page, or only the first `limitPages` (for a quick run); also written as one file. */
+export function loadCorpus(limitPages = Infinity): Corpus {
   const files = corpusFiles();
-  const parts = files.map((f) => readFileSync(f));
+  const parts: Uint8Array[] = [];
+  let left = limitPages;
+  for (const f of files) {
+    const whole = readFileSync(f);
+    const part = whole.subarray(0, Math.min(whole.length, left * PAGE_SIZE));
+    parts.push(part);
+    left -= part.length / PAGE_SIZE;
+  }
   const total = parts.reduce((n, p) => n + p.length, 0);
   const pages = new Uint8Array(total);
   let at = 0;
@@ -52,12 +60,12 @@ export function loadCorpus(): Corpus {
     at += p.length;
   }
   mkdirSync(BENCH_CACHE, { recursive: true });
-  const path = join(BENCH_CACHE, "corpus.pages");
+  const path = join(BENCH_CACHE, Number.isFinite(limitPages) ? `corpus-${total / PAGE_SIZE}.pages` : "corpus.pages");
   if (!existsSync(path) || statSync(path).size !== total) writeFileSync(path, pages);
   return {
     pages,
     path,
-    files: files.map((f, i) => ({ name: basename(f), pages: parts[i].length / PAGE_SIZE })),
+    files: files.map((f, i) => ({ name: basename(f), pages: parts[i].length / PAGE_SIZE })).filter((f) => f.pages > 0),
   };
 }
 

@@ -50,18 +50,3 @@ export function runPageLoop(
 
 export const nativeGBps = (r: NativeResult, phase: "compress" | "decompress") =>
   r.bytes / (phase === "compress" ? r.compress_median_s : r.decompress_median_s) / 1e9;
-
-/** Per phase, the run with the faster median. */
-export function fasterOf(a: NativeResult, b: NativeResult): NativeResult {
-  const c = a.compress_median_s <= b.compress_median_s ? a : b;
-  const d = a.decompress_median_s <= b.decompress_median_s ? a : b;
-  return {
-    ...a,
-    compress_median_s: c.compress_median_s,
-    compress_min_s: c.compress_min_s,
-    compress_reps: c.compress_reps,
-    decompress_median_s: d.decompress_median_s,
-    decompress_min_s: d.decompress_min_s,
-    decompress_reps: d.decompress_reps,
-  };
-}

@@ -1,17 +1,29 @@
 /**
  * The page-codec benchmark (`bun run bench`): trueno-zram through FFI, per page and in batches, beside
  * lz4-napi, lz4js, Bun's zstd, zstd-napi, snappy, TypedArray.set (memcpy) and a native C loop over
- * liblz4/libzstd, all on the same corpus pages in one run. Prints mitata's table, a throughput summary
- * (median pass, GB/s of uncompressed pages) and the issue's targets as measured ratios. The native loop
- * runs before and after the JS benchmarks and its faster run is the baseline, so that load from other
- * work on a shared machine is not counted in our favour.
+ * liblz4/libzstd (bench/native/page_loop.c), all on the same corpus pages in one process.
+ *
+ * Method: PASSES interleaved passes. Each pass runs the native loops, then every case once with mitata's
+ * measure() (in an order rotated by one per pass); a case's figure in a pass is its median iteration.
+ * Ratios are taken within a pass (a case against the native single-thread loop of the same pass, so load
+ * that comes or goes between passes cancels) and reported as the median over the passes with min..max
+ * beside it. /proc/loadavg is printed at the start and after every pass; page faults per iteration are
+ * counted (getrusage) outside the timed runs.
+ *
+ *   bun bench/run.ts [--pages N] [--passes N] [--min-ms N]
+ *     --pages   use only the first N corpus pages (default: all)
+ *     --passes  interleaved passes (default 5)
+ *     --min-ms  minimum measuring time per case and pass (default 300; the native loop gets the same)
  */
-import { cpus, loadavg } from "node:os";
-import { isatty } from "node:tty";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import process from "node:process";
 import { Buffer } from "node:buffer";
-import { bench, do_not_optimize, group, run } from "mitata";
+import { do_not_optimize, measure } from "mitata";
 import {
   Algorithm,
+  BatchArena,
+  type CompressedBatch,
   type CompressedPage,
   type Compressor,
   CompressorBuilder,
@@ -19,47 +31,45 @@ import {
   sameFillWord,
   shannonEntropy,
 } from "../mod.ts";
+import { nativeLibrary } from "../lib/ffi/load.ts";
 import { alternatives } from "./alternatives.ts";
 import { loadCorpus, PAGE_SIZE, pageViews } from "./corpus.ts";
-import { fasterOf, nativeGBps, type NativeResult, runPageLoop } from "./native.ts";
-import { markdownTable, type Target, targetRows } from "./report.ts";
+import { nativeGBps, type NativeResult, runPageLoop } from "./native.ts";
+import { markdownTable, median, type Target, targetRows, withSpread } from "./report.ts";
 
-const NATIVE_MIN_SECONDS = 1;
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
+  return value;
+}
+const PASSES = option("passes", 5);
+const MIN_MS = option("min-ms", 300);
+const corpus = loadCorpus(option("pages", Infinity));
+
 /** Same-filled pages for the same-fill benchmark: the corpus's own, repeated up to 16 MiB. */
 const SAME_FILL_PAGES = 4096;
 const SLOW_CODECS = new Set(["lz4js"]);
 const SLOW_CODEC_STRIDE = 16;
+const SMALL_BATCH_PAGES = 256;
 
-const corpus = loadCorpus();
+const loadavg = () => readFileSync("/proc/loadavg", "utf8").trim();
 const views = pageViews(corpus.pages);
 const bytes = corpus.pages.length;
 console.log(`corpus: ${corpus.files.map((f) => `${f.name} (${f.pages} pages)`).join(", ")}; ` +
   `${views.length} pages, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), shared with other work; ` +
-  `load average at start ${loadavg()[0].toFixed(2)}\n`);
-
-// ---- the native ceiling: run before and after the JS benchmarks; the faster of the two counts ----
-const NATIVE_CONFIGS = {
-  lz4x1: ["lz4", 1],
-  lz4x2: ["lz4", 2],
-  zstdx1: ["zstd", 1],
-  zstdx2: ["zstd", 2],
-} as const;
-type NativeKey = keyof typeof NATIVE_CONFIGS;
-const runNative = () =>
-  Object.fromEntries(
-    Object.entries(NATIVE_CONFIGS).map(([key, [algo, threads]]) => [
-      key,
-      runPageLoop(corpus.path, algo, 1, threads, NATIVE_MIN_SECONDS),
-    ]),
-  ) as Record<NativeKey, NativeResult>;
-const nativeBefore = runNative();
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}); ` +
+  `${PASSES} passes, ${MIN_MS} ms per case and pass; /proc/loadavg at start: ${loadavg()}`);
 
 // ---- inputs prepared once, outside the timed loops ----
 const lz4 = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
 const zstd = new CompressorBuilder().algorithm(Algorithm.Zstd(1)).build();
+console.log(`batch threads: ${lz4.threads()}; SIMD backend: ${lz4.backend()} (a backend changes only the ` +
+  `same-fill and zero checks; the byte histogram of the entropy check is the same scalar code in every backend)\n`);
 const out = new Uint8Array(bytes);
 const pageOut = new Uint8Array(PAGE_SIZE);
+const storedOut = new Uint8Array(PAGE_SIZE);
 
 function checkedPages(c: Compressor): CompressedPage[] {
   const pages = views.map((v) => c.compress(v));
@@ -69,7 +79,7 @@ function checkedPages(c: Compressor): CompressedPage[] {
   });
   return pages;
 }
-function checkedBatch(c: Compressor) {
+function checkedBatch(c: Compressor): CompressedBatch {
   const b = c.compressBatch(corpus.pages);
   if (Buffer.compare(c.decompressBatch(b, out), corpus.pages) !== 0) throw new Error("batch round trip failed");
   return b;
@@ -103,9 +113,12 @@ for (let i = 0; i < SAME_FILL_PAGES; i++) sameFilled.set(sameSource[i % sameSour
 const sameViews = pageViews(sameFilled);
 const sameCopy = new Uint8Array(sameFilled.length);
 
-// ---- mitata: every benchmark handles every page of its set once per iteration ----
+// ---- the cases: every case handles every page of its set once per iteration ----
+type Family = "lz4" | "zstd-1";
 interface Case {
   name: string;
+  /** The native loop a ratio is taken against; none for the page helpers. */
+  baseline?: { family: Family; phase: "compress" | "decompress" };
   /** Uncompressed bytes one iteration handles. */
   bytes: number;
   /** Stored bytes of the codec's output, for the ratio column. */
@@ -114,132 +127,197 @@ interface Case {
 }
 const threads = `${lz4.threads()} threads`;
 const storedOfPages = (pages: CompressedPage[]) => pages.reduce((n, p) => n + p.data.length, 0);
-const groups: { title: string; cases: Case[] }[] = [];
+const sym = nativeLibrary().symbols;
+const prefaultSupported = sym.tz_batch_prefault(-1) >= 0 && sym.tz_batch_prefault(0) >= 0 &&
+  sym.tz_batch_prefault(1) >= 0 && sym.tz_batch_prefault(0) >= 0;
+const cases: Case[] = [];
 
-function codecGroups(
-  family: string,
-  c: Compressor,
-  pages: CompressedPage[],
-  batch: ReturnType<typeof checkedBatch>,
-  names: string[],
-) {
+/** Compresses `pages` in batches of `per` pages into `arena`, releasing each batch for the next. */
+function arenaBatches(c: Compressor, arena: BatchArena, per: number) {
+  return () => {
+    for (let at = 0; at < bytes; at += per * PAGE_SIZE) {
+      c.compressBatch(corpus.pages.subarray(at, at + per * PAGE_SIZE), { into: arena }).release();
+    }
+  };
+}
+
+function codecCases(family: Family, c: Compressor, pages: CompressedPage[], batch: CompressedBatch, names: string[]) {
   const alts = names.map(other).filter((o) => o !== undefined);
-  groups.push({
-    title: `${family} compress`,
-    cases: [
-      { name: `${family} compress: trueno batch (FFI, ${threads})`, bytes, stored: batch.totalBytes,
-        fn: () => do_not_optimize(c.compressBatch(corpus.pages)) },
-      { name: `${family} compress: trueno per page (FFI)`, bytes, stored: storedOfPages(pages), fn: () => {
+  const compress = { family, phase: "compress" } as const;
+  const decompress = { family, phase: "decompress" } as const;
+  const allPages = Math.ceil(bytes / PAGE_SIZE);
+  cases.push(
+    { name: `${family} compress: trueno batch into a reused BatchArena (FFI, ${threads})`, baseline: compress, bytes,
+      stored: batch.totalBytes, fn: arenaBatches(c, new BatchArena(allPages), allPages) },
+    { name: `${family} compress: trueno batch, plain compressBatch, fresh memory (FFI, ${threads})`, baseline: compress,
+      bytes, stored: batch.totalBytes, fn: () => do_not_optimize(c.compressBatch(corpus.pages)) },
+  );
+  if (family === "lz4" && prefaultSupported) {
+    cases.push({ name: `${family} compress: trueno batch, plain compressBatch, bulk pre-fault on (FFI, ${threads})`,
+      baseline: compress, bytes, stored: batch.totalBytes, fn: () => {
+        sym.tz_batch_prefault(1);
+        do_not_optimize(c.compressBatch(corpus.pages));
+        sym.tz_batch_prefault(0);
+      } });
+  }
+  if (family === "lz4") {
+    cases.push({ name: `${family} compress: trueno ${SMALL_BATCH_PAGES}-page batches into a reused BatchArena (FFI, ${threads})`,
+      baseline: compress, bytes, stored: batch.totalBytes,
+      fn: arenaBatches(c, new BatchArena(SMALL_BATCH_PAGES), SMALL_BATCH_PAGES) });
+  }
+  cases.push(
+    { name: `${family} compress: trueno per page into a reused buffer (compressInto, FFI)`, baseline: compress, bytes,
+      stored: storedOfPages(pages), fn: () => {
+        for (const v of views) c.compressInto(v, storedOut);
+      } },
+    { name: `${family} compress: trueno per page, new memory (compress, FFI)`, baseline: compress, bytes,
+      stored: storedOfPages(pages), fn: () => {
         for (const v of views) do_not_optimize(c.compress(v));
       } },
-      ...alts.map((o) => ({
-        name: `${family} compress: ${o.label}`,
-        bytes: o.pages.length * PAGE_SIZE,
-        stored: o.stored,
-        fn: () => {
-          for (const v of o.pages) do_not_optimize(o.codec.compress(v));
-        },
-      })),
-    ],
-  });
-  groups.push({
-    title: `${family} decompress`,
-    cases: [
-      { name: `${family} decompress: trueno batch (FFI, ${threads})`, bytes,
-        fn: () => do_not_optimize(c.decompressBatch(batch, out)) },
-      { name: `${family} decompress: trueno per page (FFI)`, bytes, fn: () => {
-        for (const p of pages) c.decompressInto(p, pageOut);
-      } },
-      ...alts.map((o) => ({
-        name: `${family} decompress: ${o.label}`,
-        bytes: o.pages.length * PAGE_SIZE,
-        fn: () => {
-          for (const z of o.compressed) do_not_optimize(o.codec.decompress(z));
-        },
-      })),
-    ],
-  });
+    ...alts.map((o) => ({
+      name: `${family} compress: ${o.label}`, baseline: compress, bytes: o.pages.length * PAGE_SIZE, stored: o.stored,
+      fn: () => {
+        for (const v of o.pages) do_not_optimize(o.codec.compress(v));
+      },
+    })),
+    { name: `${family} decompress: trueno batch into a reused buffer (FFI, ${threads})`, baseline: decompress, bytes,
+      fn: () => do_not_optimize(c.decompressBatch(batch, out)) },
+    { name: `${family} decompress: trueno batch into new memory (FFI, ${threads})`, baseline: decompress, bytes,
+      fn: () => do_not_optimize(c.decompressBatch(batch)) },
+    { name: `${family} decompress: trueno per page (decompressInto, FFI)`, baseline: decompress, bytes, fn: () => {
+      for (const p of pages) c.decompressInto(p, pageOut);
+    } },
+    ...alts.map((o) => ({
+      name: `${family} decompress: ${o.label}`, baseline: decompress, bytes: o.pages.length * PAGE_SIZE, fn: () => {
+        for (const z of o.compressed) do_not_optimize(o.codec.decompress(z));
+      },
+    })),
+  );
 }
-codecGroups("lz4", lz4, lz4Pages, lz4Batch, ["lz4-napi", "lz4js", "snappy"]);
-codecGroups("zstd-1", zstd, zstdPages, zstdBatch, ["Bun.zstd-1", "zstd-napi-1"]);
-groups.push({
-  title: `same-fill check, ${SAME_FILL_PAGES} same-filled corpus pages`,
-  cases: [
-    { name: "same-fill: trueno sameFillWord per page (kernel rule)", bytes: sameFilled.length, fn: () => {
-      for (const v of sameViews) do_not_optimize(sameFillWord(v));
-    } },
-    { name: "same-fill: trueno detectSameFill per page (byte rule)", bytes: sameFilled.length, fn: () => {
-      for (const v of sameViews) do_not_optimize(detectSameFill(v));
-    } },
-    { name: "same-fill: memcpy (TypedArray.set) of the same bytes", bytes: sameFilled.length,
-      fn: () => sameCopy.set(sameFilled) },
-  ],
-});
-groups.push({
-  title: "entropy, corpus pages",
-  cases: [{ name: "entropy: trueno shannonEntropy per page", bytes, fn: () => {
+codecCases("lz4", lz4, lz4Pages, lz4Batch, ["lz4-napi", "lz4js", "snappy"]);
+codecCases("zstd-1", zstd, zstdPages, zstdBatch, ["Bun.zstd-1", "zstd-napi-1"]);
+cases.push(
+  { name: "same-fill: trueno sameFillWord per page (kernel rule)", bytes: sameFilled.length, fn: () => {
+    for (const v of sameViews) do_not_optimize(sameFillWord(v));
+  } },
+  { name: "same-fill: trueno detectSameFill per page (byte rule)", bytes: sameFilled.length, fn: () => {
+    for (const v of sameViews) do_not_optimize(detectSameFill(v));
+  } },
+  { name: "same-fill: memcpy (TypedArray.set) of the same bytes", bytes: sameFilled.length,
+    fn: () => sameCopy.set(sameFilled) },
+  { name: "entropy: trueno shannonEntropy per page", bytes, fn: () => {
     for (const v of views) do_not_optimize(shannonEntropy(v));
-  } }],
-});
+  } },
+);
 
-for (const g of groups) group(g.title, () => g.cases.forEach((c) => bench(c.name, c.fn)));
-const { benchmarks } = await run({ colors: isatty(1) });
-const nativeAfter = runNative();
-const native = Object.fromEntries(
-  (Object.keys(NATIVE_CONFIGS) as NativeKey[]).map((key) => [key, fasterOf(nativeBefore[key], nativeAfter[key])]),
-) as Record<NativeKey, NativeResult>;
+// ---- page faults per iteration, counted (not timed) after one warm-up iteration ----
+const faults = new Map<string, number>();
+for (const c of cases) {
+  c.fn();
+  const before = process.resourceUsage().minorPageFault;
+  c.fn();
+  faults.set(c.name, process.resourceUsage().minorPageFault - before);
+}
+
+// ---- interleaved passes ----
+const NATIVE = { "lz4": ["lz4", 1], "zstd-1": ["zstd", 1] } as const;
+interface Pass {
+  native: Record<Family, NativeResult>;
+  native2: Record<Family, NativeResult>;
+  /** GB/s of each case in this pass. */
+  rate: Map<string, number>;
+}
+const passes: Pass[] = [];
+for (let pass = 0; pass < PASSES; pass++) {
+  const nativeRun = (threadCount: number) =>
+    Object.fromEntries(Object.entries(NATIVE).map(([family, [algo, level]]) =>
+      [family, runPageLoop(corpus.path, algo, level, threadCount, MIN_MS / 1000)])) as Record<Family, NativeResult>;
+  const native = nativeRun(1);
+  const native2 = nativeRun(2);
+  const rate = new Map<string, number>();
+  for (let k = 0; k < cases.length; k++) {
+    const c = cases[(k + pass) % cases.length];
+    const stats = await measure(c.fn, { min_cpu_time: MIN_MS * 1e6, min_samples: 3 });
+    rate.set(c.name, c.bytes / stats.p50);
+  }
+  passes.push({ native, native2, rate });
+  console.log(`pass ${pass + 1}/${PASSES} done; /proc/loadavg: ${loadavg()}`);
+}
 
 // ---- summaries ----
-const medianNs = new Map<string, number>();
-for (const trial of benchmarks) {
-  const stats = trial.runs[0]?.stats;
-  if (stats) medianNs.set(trial.alias, stats.p50);
-}
-const cases = groups.flatMap((g) => g.cases);
-/** GB/s of a case: its bytes over its median iteration (bytes per ns = GB/s). */
-function rate(name: string): number {
+const rates = (name: string) => passes.map((p) => p.rate.get(name)!);
+const nativeRates = (family: Family, phase: "compress" | "decompress", two = false) =>
+  passes.map((p) => nativeGBps((two ? p.native2 : p.native)[family], phase));
+/** Per pass, the case's GB/s over the native single-thread loop's in the same pass. */
+function ratios(name: string): number[] {
   const c = cases.find((x) => x.name === name);
-  const ns = medianNs.get(name);
-  if (c === undefined || ns === undefined) throw new Error(`benchmark '${name}' did not run`);
-  return c.bytes / ns;
+  if (c?.baseline === undefined) throw new Error(`benchmark '${name}' has no native baseline`);
+  const { family, phase } = c.baseline;
+  return passes.map((p) => p.rate.get(name)! / nativeGBps(p.native[family], phase));
 }
 
 const summary: string[][] = cases.map((c) => [
   c.name,
-  rate(c.name).toFixed(2),
+  withSpread(rates(c.name), 2),
+  c.baseline === undefined ? "" : withSpread(ratios(c.name), 2) + "x",
   c.stored === undefined ? "" : (c.bytes / c.stored).toFixed(2),
+  String(Math.round(faults.get(c.name)!)),
 ]);
-for (const r of Object.values(native)) {
-  const label = `native C ${r.algo === "lz4" ? "liblz4" : "libzstd-1"} page loop, ${r.threads} thread${r.threads > 1 ? "s" : ""}`;
-  summary.push([`${label}: compress`, nativeGBps(r, "compress").toFixed(2), (r.bytes / r.stored).toFixed(2)]);
-  summary.push([`${label}: decompress`, nativeGBps(r, "decompress").toFixed(2), ""]);
+for (const family of ["lz4", "zstd-1"] as const) {
+  for (const two of [false, true]) {
+    const r = (two ? passes[0].native2 : passes[0].native)[family];
+    const label = `native C ${family === "lz4" ? "liblz4" : "libzstd-1"} page loop, ${two ? "2 threads" : "1 thread"}`;
+    for (const phase of ["compress", "decompress"] as const) {
+      const gbps = nativeRates(family, phase, two);
+      const base = nativeRates(family, phase);
+      summary.push([`${label}: ${phase}`, withSpread(gbps, 2), withSpread(gbps.map((g, i) => g / base[i]), 2) + "x",
+        phase === "compress" ? (r.bytes / r.stored).toFixed(2) : "", ""]);
+    }
+  }
 }
-const scale = (phase: "compress" | "decompress") =>
-  (nativeGBps(native.lz4x2, phase) / nativeGBps(native.lz4x1, phase)).toFixed(2);
-console.log("\nThroughput (median iteration; GB/s of uncompressed page bytes; ratio = bytes in / bytes stored):\n");
-console.log(markdownTable(["benchmark", "GB/s", "ratio"], summary));
-console.log(`native liblz4 page loop scaling, 2 threads over 1: ${scale("compress")}x compress, ` +
-  `${scale("decompress")}x decompress\n`);
+console.log("\nThroughput: median over passes (min..max) of each pass's median iteration; GB/s of uncompressed " +
+  "page bytes; x = over the native single-thread loop of the same family and phase in the same pass; " +
+  "ratio = bytes in / bytes stored; faults = minor page faults per iteration:\n");
+console.log(markdownTable(["benchmark", "GB/s", "vs native 1 thread", "ratio", "faults"], summary));
 
-const batch = (op: string) => `lz4 ${op}: trueno batch (FFI, ${threads})`;
+const lz4Case = (prefix: string) => {
+  const c = cases.find((x) => x.name.startsWith(prefix));
+  if (c === undefined) throw new Error(`no benchmark '${prefix}...'`);
+  return c.name;
+};
+const arenaCompress = lz4Case("lz4 compress: trueno batch into a reused BatchArena");
+const plainCompress = lz4Case("lz4 compress: trueno batch, plain compressBatch, fresh memory");
+const smallBatches = lz4Case(`lz4 compress: trueno ${SMALL_BATCH_PAGES}-page batches`);
+const reuseDecompress = lz4Case("lz4 decompress: trueno batch into a reused buffer");
+const perPageInto = lz4Case("lz4 compress: trueno per page into a reused buffer");
+const over = (a: string, b: string) => passes.map((p) => p.rate.get(a)! / p.rate.get(b)!);
 const targets: Target[] = [
-  { what: "batch LZ4 compress (FFI) / native liblz4 loop (1 thread)", unit: "x", goal: 1.7,
-    measured: rate(batch("compress")) / nativeGBps(native.lz4x1, "compress") },
-  { what: "batch LZ4 decompress (FFI) / native liblz4 loop (1 thread)", unit: "x", goal: 1.6,
-    measured: rate(batch("decompress")) / nativeGBps(native.lz4x1, "decompress") },
-  { what: "per-page LZ4 compress (FFI) / native liblz4 loop (1 thread)", unit: "x", goal: 0.9,
-    measured: rate("lz4 compress: trueno per page (FFI)") / nativeGBps(native.lz4x1, "compress") },
-  { what: "batch LZ4 compress / lz4-napi per page", unit: "x", goal: 3.2,
-    measured: rate(batch("compress")) / rate("lz4 compress: lz4-napi per page") },
-  { what: "batch LZ4 decompress / lz4-napi per page", unit: "x", goal: 6,
-    measured: rate(batch("decompress")) / rate("lz4 decompress: lz4-napi per page") },
+  { what: "batch LZ4 compress into a reused BatchArena / native liblz4 loop (1 thread)", unit: "x", goal: 1.9,
+    measured: ratios(arenaCompress) },
+  { what: "plain compressBatch (fresh memory) / native liblz4 loop (1 thread)", unit: "x", goal: 1.75,
+    measured: ratios(plainCompress) },
+  { what: `${SMALL_BATCH_PAGES}-page batches (reused BatchArena) / native liblz4 loop (1 thread)`, unit: "x", goal: 1.8,
+    measured: ratios(smallBatches) },
+  { what: "batch LZ4 decompress into a reused buffer / native liblz4 loop (1 thread)", unit: "x", goal: 1.9,
+    measured: ratios(reuseDecompress) },
+  { what: "per-page LZ4 compress into a reused buffer / native liblz4 loop (1 thread)", unit: "x", goal: 0.9,
+    measured: ratios(perPageInto) },
+  { what: "plain compressBatch / lz4-napi per page", unit: "x", goal: 3.2,
+    measured: over(plainCompress, "lz4 compress: lz4-napi per page") },
+  { what: "batch LZ4 decompress (reused buffer) / lz4-napi per page", unit: "x", goal: 6,
+    measured: over(reuseDecompress, "lz4 decompress: lz4-napi per page") },
   { what: "same-fill check (sameFillWord) / memcpy, same-filled pages", unit: "x", goal: 0.8,
-    measured: rate("same-fill: trueno sameFillWord per page (kernel rule)") /
-      rate("same-fill: memcpy (TypedArray.set) of the same bytes") },
+    measured: over("same-fill: trueno sameFillWord per page (kernel rule)", "same-fill: memcpy (TypedArray.set) of the same bytes") },
   { what: "full-page entropy (shannonEntropy per page)", unit: "GB/s", goal: 1.5,
-    measured: rate("entropy: trueno shannonEntropy per page") },
+    measured: rates("entropy: trueno shannonEntropy per page") },
 ];
-console.log(`Targets (measured in this run; load average at the end ${loadavg()[0].toFixed(2)}):\n`);
+console.log(`Targets (median over ${PASSES} passes, min..max; /proc/loadavg at the end: ${loadavg()}):\n`);
 console.log(markdownTable(["target", "measured", "goal", "result"], targetRows(targets)));
+console.log(`native liblz4 loop scaling, 2 threads over 1: ` +
+  `${median(over2("compress")).toFixed(2)}x compress, ${median(over2("decompress")).toFixed(2)}x decompress`);
+function over2(phase: "compress" | "decompress"): number[] {
+  const one = nativeRates("lz4", phase);
+  return nativeRates("lz4", phase, true).map((g, i) => g / one[i]);
+}
 lz4.close();
 zstd.close();

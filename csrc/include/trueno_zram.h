@@ -205,6 +205,13 @@ TZ_API int32_t tz_gpu_codec_compress_page_host(const uint8_t *page, uint8_t *out
 #define TZ_MAX_HANDLES 65535
 #define TZ_MAX_GPU_CONTEXTS 64
 
+/* ---- Batch tuning (issue 9): for benchmarks and tests ---- */
+/* mode 1: batch compress asks the kernel to populate fresh output memory in bulk (MADV_POPULATE_WRITE)
+ * ahead of writing, instead of taking one page fault per page; 0: plain first touch (the default);
+ * -1: only query. Process-wide. Returns the previous mode, or TZ_E_UNSUPPORTED (kernel before 5.14) /
+ * TZ_E_INVALID. */
+TZ_API int32_t tz_batch_prefault(int32_t mode);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,7 +41,7 @@ int32_t tz_batch_prepare_decompress(tz_batch_task *bt, const tz_compressor *c, c
                                     int32_t arena_len, const int32_t *offsets, const int32_t *sizes,
                                     const uint8_t *kinds, const uint8_t *patterns, int32_t n, uint8_t *out,
                                     int32_t out_cap, int32_t *status);
-/* Runs a prepared task to the end on the calling thread (small batches) or the pool; returns its result. */
+/* Runs a prepared task to the end on the pool and the calling thread; returns its result. */
 int32_t tz_batch_run(tz_compressor *c, tz_batch_task *bt);
 
 #endif

@@ -26,19 +26,10 @@ extern const tz_scan_ops *const tz_scan_neon_ops;
  * NULL and sets *status to TZ_E_INVALID (unknown number) or TZ_E_UNSUPPORTED (not on this CPU). */
 const tz_scan_ops *tz_scan_resolve(int32_t backend, int32_t *status);
 
-/* Counts the bytes of one 64-bit word into four tables, so that equal neighbouring bytes do not wait on
- * each other's increment. Plain C, inlined into every variant's histogram (a lookup-increment has no
- * vector form without AVX-512 CD). */
-static inline void tz_count_word(uint32_t t[4][256], uint64_t x) {
-    t[0][x & 0xff]++;
-    t[1][(x >> 8) & 0xff]++;
-    t[2][(x >> 16) & 0xff]++;
-    t[3][(x >> 24) & 0xff]++;
-    t[0][(x >> 32) & 0xff]++;
-    t[1][(x >> 40) & 0xff]++;
-    t[2][(x >> 48) & 0xff]++;
-    t[3][x >> 56]++;
-}
+/* The byte histogram of every backend. A lookup-increment has no vector form without AVX-512 CD, and
+ * the vector variants we had (vector clearing and summing of the same four tables) did not differ from
+ * it; with one version the entropy check, and so every routing decision, is the same code everywhere. */
+void tz_histogram_scalar(const uint8_t *data, size_t len, uint32_t counts[256]);
 
 /* Shannon entropy in bits per byte of a histogram whose counts sum to total (0 when total is 0). */
 double tz_entropy_from_histogram(const uint32_t counts[256], uint64_t total);

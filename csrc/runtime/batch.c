@@ -5,6 +5,7 @@
 
 #include "trueno_zram.h"
 #include "tz_batch.h"
+#include "tz_prefault.h"
 
 /* Enough chunks per worker that a slow chunk does not leave the others idle at the end, while each
  * chunk stays long enough that claiming it is noise. */
@@ -31,7 +32,15 @@ static void compress_chunk(tz_task *task, int32_t chunk, tz_codec_state *state) 
     chunk_range(bt, chunk, &first, &end);
     int32_t cursor = first * TZ_PAGE_SIZE;
     int64_t total = 0;
+    /* With pre-faulting on, [cursor, populated) is known resident; the region ends at region_end. */
+    int prefault = tz_prefault_enabled();
+    int32_t populated = cursor, region_end = end * TZ_PAGE_SIZE;
     for (int32_t i = first; i < end; i++) {
+        if (prefault && cursor + TZ_PAGE_SIZE > populated) {
+            int32_t next = populated + TZ_PREFAULT_STEP < region_end ? populated + TZ_PREFAULT_STEP : region_end;
+            prefault = tz_prefault_range(bt->arena + populated, bt->arena + next);
+            populated = next;
+        }
         uint64_t pattern;
         int32_t size = tz_page_compress(&c->config, state, c->ops, bt->pages + (size_t)i * TZ_PAGE_SIZE,
                                         bt->raw_threshold, bt->entropy_limit, bt->arena + cursor,
@@ -123,15 +132,8 @@ int32_t tz_batch_prepare_decompress(tz_batch_task *bt, const tz_compressor *c, c
 }
 
 int32_t tz_batch_run(tz_compressor *c, tz_batch_task *bt) {
-    if (bt->task.chunk_count <= 1 || c->pool.worker_count == 1) {
-        /* Waking a worker would cost more than the work: run on the caller's thread and state. */
-        pthread_mutex_lock(&c->caller_mutex);
-        for (int32_t chunk = 0; chunk < bt->task.chunk_count; chunk++)
-            bt->task.run_chunk(&bt->task, chunk, &c->caller_state);
-        pthread_mutex_unlock(&c->caller_mutex);
-    } else {
-        tz_pool_run(&c->pool, &bt->task);
-    }
+    /* The calling thread runs chunks too; a one-chunk batch wakes no worker at all. */
+    tz_pool_run(&c->pool, &bt->task);
     return (int32_t)bt->result;
 }
 

@@ -36,32 +36,7 @@ AVX2 static int same_byte(const uint8_t *page, uint8_t *byte) {
 
 AVX2 static int is_zero(const uint8_t *page) { return page_equals(page, _mm256_setzero_si256()); }
 
-/* Word loads feed the four tables (a lookup-increment has no vector form without AVX-512 CD); the
- * clearing and the summing of the tables are vector operations. */
-AVX2 static void histogram(const uint8_t *data, size_t len, uint32_t counts[256]) {
-    uint32_t t[4][256] __attribute__((aligned(32)));
-    __m256i zero = _mm256_setzero_si256();
-    for (int k = 0; k < 4; k++)
-        for (int b = 0; b < 256; b += 8) _mm256_store_si256((__m256i *)&t[k][b], zero);
-    size_t i = 0;
-    for (; i + 32 <= len; i += 32) {
-        for (int k = 0; k < 32; k += 8) {
-            uint64_t w;
-            memcpy(&w, data + i + k, sizeof w);
-            tz_count_word(t, w);
-        }
-    }
-    for (; i < len; i++) t[0][data[i]]++;
-    for (int b = 0; b < 256; b += 8) {
-        __m256i sum = _mm256_add_epi32(_mm256_add_epi32(_mm256_load_si256((const __m256i *)&t[0][b]),
-                                                        _mm256_load_si256((const __m256i *)&t[1][b])),
-                                       _mm256_add_epi32(_mm256_load_si256((const __m256i *)&t[2][b]),
-                                                        _mm256_load_si256((const __m256i *)&t[3][b])));
-        _mm256_storeu_si256((__m256i *)&counts[b], sum);
-    }
-}
-
-static const tz_scan_ops avx2_ops = {TZ_BACKEND_AVX2, same_word, same_byte, is_zero, histogram};
+static const tz_scan_ops avx2_ops = {TZ_BACKEND_AVX2, same_word, same_byte, is_zero, tz_histogram_scalar};
 const tz_scan_ops *const tz_scan_avx2_ops = &avx2_ops;
 #else
 const tz_scan_ops *const tz_scan_avx2_ops = NULL;

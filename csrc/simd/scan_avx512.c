@@ -42,30 +42,7 @@ AVX512 static int same_byte(const uint8_t *page, uint8_t *byte) {
 
 AVX512 static int is_zero(const uint8_t *page) { return page_equals(page, _mm512_setzero_si512()); }
 
-/* Word loads feed the four tables (a lookup-increment has no vector form without AVX-512 CD); the
- * clearing and the summing of the tables are vector operations. */
-AVX512 static void histogram(const uint8_t *data, size_t len, uint32_t counts[256]) {
-    uint32_t t[4][256] __attribute__((aligned(64)));
-    __m512i zero = _mm512_setzero_si512();
-    for (int k = 0; k < 4; k++)
-        for (int b = 0; b < 256; b += 16) _mm512_store_si512(&t[k][b], zero);
-    size_t i = 0;
-    for (; i + 64 <= len; i += 64) {
-        for (int k = 0; k < 64; k += 8) {
-            uint64_t w;
-            memcpy(&w, data + i + k, sizeof w);
-            tz_count_word(t, w);
-        }
-    }
-    for (; i < len; i++) t[0][data[i]]++;
-    for (int b = 0; b < 256; b += 16) {
-        __m512i sum = _mm512_add_epi32(_mm512_add_epi32(_mm512_load_si512(&t[0][b]), _mm512_load_si512(&t[1][b])),
-                                       _mm512_add_epi32(_mm512_load_si512(&t[2][b]), _mm512_load_si512(&t[3][b])));
-        _mm512_storeu_si512(&counts[b], sum);
-    }
-}
-
-static const tz_scan_ops avx512_ops = {TZ_BACKEND_AVX512, same_word, same_byte, is_zero, histogram};
+static const tz_scan_ops avx512_ops = {TZ_BACKEND_AVX512, same_word, same_byte, is_zero, tz_histogram_scalar};
 const tz_scan_ops *const tz_scan_avx512_ops = &avx512_ops;
 #else
 const tz_scan_ops *const tz_scan_avx512_ops = NULL;

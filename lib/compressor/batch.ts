@@ -1,6 +1,7 @@
-import { PAGE_SIZE } from "../ffi/abi.ts";
+import { MAX_BATCH_PAGES, PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
 import type { Algorithm } from "./algorithm.ts";
+import { type ArenaStorage, type BatchArena, returnStorage } from "./arena.ts";
 import { kindOfCode } from "./kind.ts";
 import { CompressedPage } from "./page.ts";
 
@@ -17,8 +18,17 @@ export interface BatchLike {
   readonly patterns: BigUint64Array;
 }
 
+/** Where a batch's memory goes back to on release(). */
+export interface BatchHome {
+  readonly arena: BatchArena;
+  readonly storage: ArenaStorage;
+}
+
 /** N pages compressed in one call. page(i) is a view into the arena (no copy). */
 export class CompressedBatch implements BatchLike {
+  #home: BatchHome | undefined;
+  #released = false;
+
   constructor(
     readonly count: number,
     readonly arena: Uint8Array,
@@ -30,9 +40,14 @@ export class CompressedBatch implements BatchLike {
     readonly totalBytes: number,
     /** The compressor's algorithm, which page(i) reports with its level (CompressedPage.algorithm). */
     readonly producer?: Algorithm,
-  ) {}
+    /** The BatchArena whose memory this batch holds, if any. */
+    home?: BatchHome,
+  ) {
+    this.#home = home;
+  }
 
   page(i: number): CompressedPage {
+    requireLive(this);
     if (!Number.isInteger(i) || i < 0 || i >= this.count) {
       throw new TruenoError("InvalidInput", `page index ${i} is outside 0..${this.count - 1}`);
     }
@@ -46,13 +61,39 @@ export class CompressedBatch implements BatchLike {
   ratio(): number {
     return (this.count * PAGE_SIZE) / this.totalBytes;
   }
+
+  /**
+   * Ends this batch: its memory goes back to the BatchArena it was compressed into (or, for a plain
+   * compressBatch, to the compressor, for its next batch), where a later batch overwrites it. Pages,
+   * the arena and the arrays taken from the batch must not be used afterwards; page() and
+   * decompressBatch of the batch throw Closed. Releasing twice does nothing.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const home = this.#home;
+    this.#home = undefined;
+    if (home !== undefined) returnStorage(home.arena, home.storage);
+  }
+
+  /** true after release(). */
+  get released(): boolean {
+    return this.#released;
+  }
+}
+
+/** Throws Closed for a CompressedBatch after its release(). */
+export function requireLive(b: BatchLike): void {
+  if (b instanceof CompressedBatch && b.released) throw new TruenoError("Closed", "this batch was released");
 }
 
 /** Throws InvalidInput unless `b` has the fields of a batch, each long enough for b.count pages. */
 export function checkBatchLike(b: BatchLike): void {
   const bad = (why: string) => new TruenoError("InvalidInput", `not a compressed batch: ${why}`);
   if (typeof b !== "object" || b === null) throw bad("not an object");
+  requireLive(b);
   if (!Number.isInteger(b.count) || b.count < 0) throw bad(`count ${b.count} is not a page count`);
+  if (b.count > MAX_BATCH_PAGES) throw bad(`count ${b.count} is more than the ${MAX_BATCH_PAGES} pages of one batch`);
   if (!(b.arena instanceof Uint8Array)) throw bad("arena must be a Uint8Array");
   if (!(b.offsets instanceof Int32Array) || b.offsets.length < b.count) throw bad("offsets must be an Int32Array of count");
   if (!(b.sizes instanceof Int32Array) || b.sizes.length < b.count) throw bad("sizes must be an Int32Array of count");

@@ -4,10 +4,11 @@ import { nativeLibrary } from "../ffi/load.ts";
 import type { NativeLibrary } from "../ffi/symbols.ts";
 import { backendName, type SimdBackend } from "../simd.ts";
 import { Algorithm } from "./algorithm.ts";
+import { type ArenaStorage, BatchArena, lendStorage, returnStorage } from "./arena.ts";
 import { type BatchLike, checkBatchLike, CompressedBatch } from "./batch.ts";
-import { requirePage, requireOutput, requirePages } from "./input.ts";
+import { int32Length, requirePage, requireOutput, requirePages } from "./input.ts";
 import { codeOfKind, kindOfCode } from "./kind.ts";
-import { type CompressOptions, DEFAULT_OPTIONS, resolveOptions } from "./options.ts";
+import { type BatchOptions, type CompressOptions, DEFAULT_OPTIONS, resolveOptions, targetArena } from "./options.ts";
 import { CompressedPage, storedPage } from "./page.ts";
 import { PageSlab } from "./slab.ts";
 import { CompressionStats } from "./stats.ts";
@@ -19,20 +20,12 @@ const inFlight = new Set<unknown>();
  * the storage of small typed arrays). */
 const STABLE_MIN_BYTES = 4096;
 
+/** A plain compressBatch reuses released memory of at most this many times its pages, so that a small
+ * batch does not hold on to a large batch's memory. */
+const PLAIN_REUSE_MOST = 2;
+
 /** Frees the native state of compressors that were dropped without close(). */
 const finalizer = new FinalizationRegistry<number>((handle) => nativeLibrary().symbols.tz_compressor_free(handle));
-
-/** Per-page result arrays of a batch, in one ArrayBuffer of its own (a stable address for async jobs). */
-function allocateBatch(count: number) {
-  const meta = new ArrayBuffer(count * (4 + 4 + PATTERN_BYTES + 1));
-  return {
-    arena: new Uint8Array(new ArrayBuffer(count * PAGE_SIZE)),
-    offsets: new Int32Array(meta, 0, count),
-    sizes: new Int32Array(meta, 4 * count, count),
-    patterns: new BigUint64Array(meta, 8 * count, count),
-    kinds: new Uint8Array(meta, 16 * count, count),
-  };
-}
 
 type BatchArray = Uint8Array | Int32Array | BigUint64Array;
 
@@ -60,6 +53,10 @@ export class Compressor {
   #closed = false;
   #stats = new CompressionStats();
   #slab = new PageSlab();
+  /** Where plain compressBatch calls get their memory: fresh, or a released batch's. */
+  #arena = new BatchArena();
+  /** Per-page status of synchronous decompressBatch calls, grown as needed. */
+  #status = new Int32Array(0);
   // Scratch for single-page calls; passed to each call, never kept as a pointer.
   #meta = new Uint8Array(PAGE_META_BYTES);
   /** #meta as 64-bit words: [1] is the SAME pattern. */
@@ -88,23 +85,43 @@ export class Compressor {
 
   /** One page (exactly 4096 bytes) to its stored form. */
   compress(page: Uint8Array, opts?: CompressOptions): CompressedPage {
+    const size = this.#compressPage(page, opts, this.#slab.room());
+    return this.#storedResult(this.#slab.take(size));
+  }
+
+  /**
+   * compress() writing the stored bytes into out[0..size) (out: at least 4096 bytes) instead of new
+   * memory: a caller that reuses `out` page after page writes into resident memory. The returned page's
+   * data is a view of `out`, valid until `out` is written again.
+   */
+  compressInto(page: Uint8Array, out: Uint8Array, opts?: CompressOptions): CompressedPage {
+    requireOutput(out, PAGE_SIZE);
+    const size = this.#compressPage(page, opts, out);
+    return this.#storedResult(out.subarray(0, size));
+  }
+
+  /** Compresses into out[0..4096); the stored size, with kind and pattern left in #meta. */
+  #compressPage(page: Uint8Array, opts: CompressOptions | undefined, out: Uint8Array): number {
     const sym = this.#open();
     // The common case (a 4096-byte Uint8Array, no options) is checked inline; anything else gets the
     // full checks and their typed errors.
     if (!(page instanceof Uint8Array) || page.length !== PAGE_SIZE) requirePage(page);
     const { rawThreshold, entropyLimit } = opts === undefined ? DEFAULT_OPTIONS : resolveOptions(opts);
-    const out = this.#slab.room();
     const start = now();
     const size = sym.tz_compress_page(this.#handle, page, rawThreshold, entropyLimit, out, PAGE_SIZE, this.#meta);
     const ms = now() - start;
     if (size < 0) checkStatus(size, "compress");
     const code = this.#meta[0];
+    this.#countCompressed(1, size, ms, code === Kind.Same ? 1 : 0, code === Kind.Raw ? 1 : 0);
+    return size;
+  }
+
+  /** The page the last #compressPage stored in `data`. */
+  #storedResult(data: Uint8Array): CompressedPage {
+    const code = this.#meta[0];
     const kind = kindOfCode(code);
     if (kind === undefined) throw new TruenoError("AbiMismatch", `the library stored unknown kind ${code}`);
-    const same = code === Kind.Same;
-    const result = storedPage(this.#slab.take(size), kind, same ? this.#metaWords[1] : 0n, this.algorithm);
-    this.#countCompressed(1, size, ms, same ? 1 : 0, code === Kind.Raw ? 1 : 0);
-    return result;
+    return storedPage(data, kind, code === Kind.Same ? this.#metaWords[1] : 0n, this.algorithm);
   }
 
   /** A new 4096-byte page from its stored form. */
@@ -134,51 +151,69 @@ export class Compressor {
     if (status < 0) checkStatus(status, "decompress");
   }
 
-  /** n pages (pages.length = n * 4096) in one native call spread over the compressor's threads. */
-  compressBatch(pages: Uint8Array, opts?: CompressOptions): CompressedBatch {
+  /**
+   * n pages (pages.length = n * 4096) in one native call spread over the compressor's threads. With
+   * `{ into: arena }` the batch is written into the BatchArena's memory; without, into the memory of
+   * this compressor's last released batch (when at most twice the size needed), or new memory. Either
+   * way the batch holds that memory until its release().
+   */
+  compressBatch(pages: Uint8Array, opts?: BatchOptions): CompressedBatch {
     const sym = this.#open();
     const count = requirePages(pages);
     const { rawThreshold, entropyLimit } = resolveOptions(opts);
-    const b = allocateBatch(count);
+    const { arena, s } = this.#lend(opts, count);
     const start = now();
-    const total = count === 0 ? 0 : checkStatus(
-      sym.tz_compress_batch(
-        this.#handle, pages, count, rawThreshold, entropyLimit,
-        b.arena, b.arena.length, b.offsets, b.sizes, b.kinds, b.patterns,
-      ),
-      "compressBatch",
+    const total = count === 0 ? 0 : sym.tz_compress_batch(
+      this.#handle, pages, count, rawThreshold, entropyLimit,
+      s.bytes, count * PAGE_SIZE, s.offsets, s.sizes, s.kinds, s.patterns,
     );
-    return this.#finishBatch(count, b, total, now() - start);
+    return this.#finishBatch(count, arena, s, total, now() - start, "compressBatch");
   }
 
-  /** compressBatch off the JS thread. `pages` must stay untouched until the Promise settles. */
-  async compressBatchAsync(pages: Uint8Array, opts?: CompressOptions): Promise<CompressedBatch> {
+  /**
+   * compressBatch off the JS thread. `pages` must stay untouched until the Promise settles; the memory
+   * the batch is written into is held from the call on.
+   */
+  async compressBatchAsync(pages: Uint8Array, opts?: BatchOptions): Promise<CompressedBatch> {
     const sym = this.#open();
     const count = requirePages(pages);
     const { rawThreshold, entropyLimit } = resolveOptions(opts);
-    const b = allocateBatch(count);
-    if (count === 0) return this.#finishBatch(count, b, 0, 0);
+    const { arena, s } = this.#lend(opts, count);
+    if (count === 0) return this.#finishBatch(count, arena, s, 0, 0, "compressBatchAsync");
     const start = now();
-    const job = checkStatus(
-      sym.tz_compress_batch_async(
-        this.#handle, pages, count, rawThreshold, entropyLimit,
-        b.arena, b.arena.length, b.offsets, b.sizes, b.kinds, b.patterns,
-      ),
-      "compressBatchAsync",
+    const job = sym.tz_compress_batch_async(
+      this.#handle, pages, count, rawThreshold, entropyLimit,
+      s.bytes, count * PAGE_SIZE, s.offsets, s.sizes, s.kinds, s.patterns,
     );
-    const total = checkStatus(await this.#wait(job, [pages, b]), "compressBatchAsync");
-    return this.#finishBatch(count, b, total, now() - start);
+    const total = job < 0 ? job : await this.#wait(job, [pages, s]);
+    return this.#finishBatch(count, arena, s, total, now() - start, "compressBatchAsync");
   }
 
-  #finishBatch(count: number, b: ReturnType<typeof allocateBatch>, total: number, ms: number): CompressedBatch {
+  /** The memory a batch of `count` pages is written into, and the arena it goes back to. */
+  #lend(opts: BatchOptions | undefined, count: number): { arena: BatchArena; s: ArenaStorage } {
+    const into = targetArena(opts);
+    if (into !== undefined) return { arena: into, s: lendStorage(into, count) };
+    return { arena: this.#arena, s: lendStorage(this.#arena, count, count * PLAIN_REUSE_MOST) };
+  }
+
+  /** The batch of a finished native call, or its typed error (the memory then goes back at once). */
+  #finishBatch(count: number, arena: BatchArena, s: ArenaStorage, total: number, ms: number, what: string): CompressedBatch {
+    if (total < 0) {
+      returnStorage(arena, s);
+      checkStatus(total, what);
+    }
+    const kinds = s.kinds.subarray(0, count);
     let same = 0;
     let raw = 0;
-    for (const kind of b.kinds) {
+    for (const kind of kinds) {
       if (kind === Kind.Same) same++;
       else if (kind === Kind.Raw) raw++;
     }
     this.#countCompressed(count, total, ms, same, raw);
-    return new CompressedBatch(count, b.arena, b.offsets, b.sizes, b.kinds, b.patterns, total, this.algorithm);
+    return new CompressedBatch(
+      count, s.bytes.subarray(0, count * PAGE_SIZE), s.offsets.subarray(0, count), s.sizes.subarray(0, count),
+      kinds, s.patterns.subarray(0, count), total, this.algorithm, { arena, storage: s },
+    );
   }
 
   /**
@@ -188,14 +223,18 @@ export class Compressor {
   decompressBatch(batch: BatchLike, out?: Uint8Array): Uint8Array {
     const sym = this.#open();
     checkBatchLike(batch);
-    const target = out === undefined ? new Uint8Array(batch.count * PAGE_SIZE) : requireOutput(out, batch.count * PAGE_SIZE);
+    const bytes = batch.count * PAGE_SIZE;
+    const target = out === undefined ? new Uint8Array(bytes) : requireOutput(out, bytes);
     if (batch.count === 0) return target;
-    const status = new Int32Array(batch.count);
+    if (this.#status.length < batch.count) this.#status = new Int32Array(batch.count);
+    const status = this.#status.subarray(0, batch.count);
     const start = now();
+    // Lengths go to the library as int32: the output's is the part written (< 2 GiB by the page limit),
+    // the arena's is capped (offsets and sizes are int32, so no page lies past 2 GiB anyway).
     const failed = checkStatus(
       sym.tz_decompress_batch(
-        this.#handle, batch.arena, batch.arena.length, batch.offsets, batch.sizes, batch.kinds, batch.patterns,
-        batch.count, target, target.length, status,
+        this.#handle, batch.arena, int32Length(batch.arena), batch.offsets, batch.sizes, batch.kinds,
+        batch.patterns, batch.count, target, bytes, status,
       ),
       "decompressBatch",
     );
@@ -208,7 +247,8 @@ export class Compressor {
   async decompressBatchAsync(batch: BatchLike, out?: Uint8Array): Promise<Uint8Array> {
     const sym = this.#open();
     checkBatchLike(batch);
-    const target = out === undefined ? new Uint8Array(batch.count * PAGE_SIZE) : requireOutput(out, batch.count * PAGE_SIZE);
+    const bytes = batch.count * PAGE_SIZE;
+    const target = out === undefined ? new Uint8Array(bytes) : requireOutput(out, bytes);
     if (batch.count === 0) return target;
     const arena = stable(batch.arena);
     // The library checks offsets, sizes and kinds against the arena when the job is queued and reads
@@ -222,8 +262,8 @@ export class Compressor {
     const start = now();
     const job = checkStatus(
       sym.tz_decompress_batch_async(
-        this.#handle, arena, arena.length, offsets, sizes, kinds, patterns,
-        batch.count, target, target.length, status,
+        this.#handle, arena, int32Length(arena), offsets, sizes, kinds, patterns,
+        batch.count, target, bytes, status,
       ),
       "decompressBatchAsync",
     );
@@ -277,6 +317,7 @@ export class Compressor {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#arena = new BatchArena();
     finalizer.unregister(this);
     checkStatus(this.#lib.symbols.tz_compressor_free(this.#handle), "close");
   }

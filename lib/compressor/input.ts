@@ -40,6 +40,14 @@ export function requireOutput(value: unknown, bytes: number, what = "out"): Uint
   return out;
 }
 
+/** Largest length an int32 parameter of the library takes. */
+const INT32_MAX = 0x7fff_ffff;
+
+/** `array.length`, capped to what an int32 length parameter can carry (only ever read up to it). */
+export function int32Length(array: Uint8Array): number {
+  return Math.min(array.length, INT32_MAX);
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;

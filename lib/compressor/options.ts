@@ -1,5 +1,6 @@
 import { PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
+import { BatchArena } from "./arena.ts";
 
 /** Routing knobs of a compress call (see the page routing in trueno_zram.h). */
 export interface CompressOptions {
@@ -7,6 +8,12 @@ export interface CompressOptions {
   rawThreshold?: number;
   /** A page with more bits per byte than this is stored RAW without trying; default 8 = never skip. */
   entropyLimit?: number;
+}
+
+/** Options of a batch compress: the routing knobs, and where the batch is written. */
+export interface BatchOptions extends CompressOptions {
+  /** A BatchArena to write the batch into (see BatchArena for who owns the memory when). */
+  into?: BatchArena;
 }
 
 export interface ResolvedOptions {
@@ -30,4 +37,11 @@ export function resolveOptions(opts: CompressOptions | undefined): ResolvedOptio
     throw new TruenoError("InvalidInput", `entropyLimit ${entropyLimit} is not a number >= 0`);
   }
   return { rawThreshold, entropyLimit };
+}
+
+/** The arena of `{ into }`, undefined when none is given; InvalidInput for anything but a BatchArena. */
+export function targetArena(opts: BatchOptions | undefined): BatchArena | undefined {
+  const into = opts?.into;
+  if (into === undefined || into instanceof BatchArena) return into;
+  throw new TruenoError("InvalidInput", "compressBatch's `into` must be a BatchArena");
 }

@@ -77,6 +77,9 @@ export const symbols = {
   },
   // (page, out, out_cap)
   tz_gpu_codec_compress_page_host: { parameters: ["buffer", "buffer", "i32"], result: "i32" },
+
+  // Batch tuning (issue 9): (mode) 1 = pre-fault batch output in bulk, 0 = off, -1 = query
+  tz_batch_prefault: { parameters: ["i32"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
 
 export type SymbolName = keyof typeof symbols;

@@ -42,5 +42,6 @@ void tests_batch(void);
 void tests_corrupt(void);
 void tests_handles(void);
 void tests_decoder_rules(void);
+void tests_pool(void);
 
 #endif
