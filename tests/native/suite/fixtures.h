@@ -41,5 +41,6 @@ void tests_codec(void);
 void tests_batch(void);
 void tests_corrupt(void);
 void tests_handles(void);
+void tests_zs_pool(void);
 
 #endif

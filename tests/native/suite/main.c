@@ -19,6 +19,7 @@ int main(int argc, char **argv) {
     tests_batch();
     tests_corrupt();
     tests_handles();
+    tests_zs_pool();
     corpus_free(&tz_corpus);
     return tz_test_summary();
 }
