@@ -257,6 +257,7 @@ export class SysfsInterface {
   #storeReset(s: string): void {
     if (kstrtou16(s, 10) === 0) throw new SysfsError("EINVAL", "reset takes a non-zero number");
     if (this.#openers > 0) throw new SysfsError("EBUSY", "the device is open");
+    this.#device?.close();
     this.#compressor?.close();
     this.#compressor = null;
     this.#device = null;
@@ -280,8 +281,12 @@ export class SysfsInterface {
     if (params.algo !== null) priority = params.algo === this.#algorithm ? 0 : -1;
     if (priority !== 0) throw new SysfsError("EINVAL", "only the primary algorithm (priority 0) exists");
     if (params.dict !== null) throw new SysfsError("EINVAL", "compression dictionaries are not supported");
-    // Like comp_params_store: the parameters are replaced as a whole (an absent level is unset).
+    // Like comp_params_store: the parameters are replaced as a whole (an absent level is unset), and
+    // the backend reads them on every compression, so an initialised device uses them from its next
+    // write. codecFor bounds the level where the kernel's would wrap (README, deliberate differences).
     this.#level = params.level;
+    const algorithm = matchAlgorithm(this.#algorithm) ?? DEFAULT_ZRAM_ALGORITHM;
+    this.#device?.setCompressionLevel(codecFor(algorithm, this.#level).level);
   }
 
   #storeMemLimit(s: string): void {
