@@ -49,8 +49,12 @@ export class SysfsInterface {
     this.#threads = options.threads;
   }
 
-  /** Writes an attribute file; returns the bytes accepted. Throws SysfsError with the kernel's errno. */
+  /** Writes an attribute file; returns the bytes accepted. Throws SysfsError with the kernel's errno, or
+   * TruenoError("InvalidInput") when value is neither a string nor a Uint8Array. */
   writeAttr(name: string, value: string | Uint8Array): number {
+    if (typeof value !== "string" && !(value instanceof Uint8Array)) {
+      throw new TruenoError("InvalidInput", `writeAttr(${JSON.stringify(name)}): the value must be a string or a Uint8Array`);
+    }
     const spec = this.#spec(name);
     if (!spec.writable) throw new SysfsError("EACCES", `${name} is read-only`);
     const input = storeInput(value);
