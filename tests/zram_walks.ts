@@ -1,11 +1,13 @@
 // Seeded random walks over a zram device (page writes, overwrites, discards, mem_limit, compaction,
 // mem_used_max, level changes, resets), run on the kernel's /dev/zram0 through tests/zram_kernel.py and
 // on the emulation, so that every step's outcome, mm_stat and io_stat can be compared.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SysfsError, SysfsInterface } from "../lib/sysfs/mod.ts";
+
+export { lockZram0 } from "../bench/linux-zram.ts";
 
 export type Op =
   | ["attr", string, string]
@@ -24,21 +26,7 @@ export interface Step {
 /** The LZ4 levels walks use (null: not set), so pages can be chosen that both LZ4s agree on. */
 export const WALK_LEVELS: (number | null)[] = [null, 2, 8, 32];
 
-const LOCK = "/run/lock/trueno-zram-zram0.lock";
 const HELPER = fileURLToPath(new URL("./zram_kernel.py", import.meta.url));
-
-/** Takes the lock every user of zram0 shares; a `flock` child holds it until the returned release. */
-export async function lockZram0(): Promise<() => void> {
-  const holder = spawn("flock", [LOCK, "-c", "echo locked; read _"], { stdio: ["pipe", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout!.once("data", () => resolve());
-    holder.once("error", reject);
-    holder.once("exit", (code) => reject(new Error(`flock exited with ${code}`)));
-  });
-  return () => {
-    holder.stdin!.end();
-  };
-}
 
 /** A small deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {
