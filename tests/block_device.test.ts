@@ -313,3 +313,16 @@ test("close() frees the native store; later calls throw Closed", () => {
   expect(() => dev.stats()).toThrow("Closed");
   expect(() => dev.write(0, textPage())).toThrow("Closed");
 });
+
+test("requests larger than the kept output spaces, and repeated ones, store and read back", () => {
+  const pages = 5000;
+  const dev = new BlockDevice(pages * 4096, compressor);
+  const data = new Uint8Array(pages * 4096);
+  for (let p = 0; p < pages; p += 7) data.set(textPage().subarray(0, 64), p * 4096);
+  dev.write(0, data);
+  dev.write(0, data);
+  expect(readBack(dev, 0, data.length)).toEqualBytes(data);
+  for (let i = 0; i < 6; i++) dev.write(i * 4096 * 100, data.subarray(0, 100 * 4096));
+  expect(dev.stats().pagesStored).toBe(pages);
+  dev.close();
+});

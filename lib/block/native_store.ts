@@ -1,6 +1,6 @@
 // A BlockDevice's pages in the library: a zram page table over a zsmalloc-exact pool (csrc/store).
 // Writes compress on the compressor's worker threads and store in page order in one native call.
-import { PAGE_SIZE } from "../ffi/abi.ts";
+import { MAX_BATCH_PAGES, PAGE_SIZE } from "../ffi/abi.ts";
 import { checkStatus, TruenoError } from "../ffi/errors.ts";
 import { nativeLibrary } from "../ffi/load.ts";
 import type { NativeSymbols } from "../ffi/symbols.ts";
@@ -54,18 +54,25 @@ export class RequestSpace {
   }
 }
 
-/** A free list of request spaces, so that no write allocates its output space. */
+/** Spaces kept for reuse: up to KEPT_SPACES of them, each of at most KEPT_PAGES pages (16 MiB of
+ * output); a larger request gets a space of its own. */
+const KEPT_SPACES = 4;
+const KEPT_PAGES = 4096;
+
+/** A free list of request spaces, so that no write of up to 16 MiB allocates its output space. */
 export class RequestSpaces {
   #free: RequestSpace[] = [];
 
   take(pages: number): RequestSpace {
     const i = this.#free.findIndex((s) => s.capacity >= pages);
     if (i >= 0) return this.#free.splice(i, 1)[0];
-    // Rounded up so that requests of similar sizes share spaces.
-    return new RequestSpace(Math.max(pages, 2 ** Math.ceil(Math.log2(pages))));
+    // Rounded up to a power of two (within the batch limit) so that similar requests share spaces.
+    return new RequestSpace(Math.min(MAX_BATCH_PAGES, Math.max(pages, 2 ** Math.ceil(Math.log2(pages)))));
   }
 
   give(space: RequestSpace): void {
+    if (space.capacity > KEPT_PAGES) return;
+    if (this.#free.length === KEPT_SPACES) this.#free.shift();
     this.#free.push(space);
   }
 }
