@@ -42,5 +42,6 @@ void tests_batch(void);
 void tests_corrupt(void);
 void tests_handles(void);
 void tests_zs_pool(void);
+void tests_store(void);
 
 #endif

@@ -20,6 +20,7 @@ int main(int argc, char **argv) {
     tests_corrupt();
     tests_handles();
     tests_zs_pool();
+    tests_store();
     corpus_free(&tz_corpus);
     return tz_test_summary();
 }
