@@ -15,6 +15,10 @@ const STAT_SLOTS = 8;
 /** Polls of an async compression stay 0 ms apart for the first tries, then back off up to this. */
 const MAX_POLL_DELAY_MS = 4;
 
+/** The buffers of async compressions in flight: referenced here so that none is collected while worker
+ * threads still write or read it. */
+const inFlight = new Set<unknown>();
+
 const finalizer = new FinalizationRegistry<number>((handle) => nativeLibrary().symbols.tz_store_free(handle));
 
 /** The buffers of one request (compressed pages, per-page results), each in an ArrayBuffer of its own so
@@ -139,13 +143,19 @@ export class PageStore {
       ),
       "writeAsync",
     );
-    for (let attempt = 0;; attempt++) {
-      const done = this.#sym.tz_store_job_poll(job, this.#pollResult);
-      if (done !== 0) {
-        checkStatus(done < 0 ? done : this.#pollResult[0], "writeAsync");
-        return;
+    const buffers = [pages, space];
+    inFlight.add(buffers);
+    try {
+      for (let attempt = 0;; attempt++) {
+        const done = this.#sym.tz_store_job_poll(job, this.#pollResult);
+        if (done !== 0) {
+          checkStatus(done < 0 ? done : this.#pollResult[0], "writeAsync");
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_POLL_DELAY_MS, attempt >> 2)));
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_POLL_DELAY_MS, attempt >> 2)));
+    } finally {
+      inFlight.delete(buffers);
     }
   }
 
