@@ -148,13 +148,13 @@ export class BlockDevice {
     let range: PageRange;
     try {
       range = this.#request(offset, requireBytes(data, "writeAsync").length, "writeAsync");
+      if (range.pageCount > 0) this.#trackTickets();
     } catch (e) {
       return Promise.reject(e);
     }
     if (range.pageCount === 0) return Promise.resolve();
     this.#countWrite(range);
     const ticket = ++this.#tickets;
-    this.#trackTickets();
     this.#asyncInFlight++;
     const copy = data.slice();
     const space = this.#spaces.take(range.pageCount);
