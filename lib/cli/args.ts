@@ -1,6 +1,7 @@
 /**
- * A small strict command-line parser: `--name value`, `--name=value` and boolean `--flag`. Unknown
- * options, missing values, stray positionals and repeated options are UsageErrors.
+ * A small strict command-line parser: `--name value`, `--name=value`, boolean `--flag`, the short forms a
+ * command declares (`-h` is always `--help`), and up to `positionals` plain arguments. Unknown options,
+ * missing values, extra positionals and repeated options are UsageErrors.
  */
 import { UsageError } from "./usage-error.ts";
 
@@ -9,13 +10,34 @@ export interface OptionSpec {
   readonly [name: string]: "string" | "boolean";
 }
 
-export type ParsedOptions = Map<string, string | true>;
+export interface ParseRules {
+  /** Short forms: { o: "output" } makes `-o FILE` mean `--output FILE`. */
+  readonly short?: Readonly<Record<string, string>>;
+  /** How many plain arguments the command takes (default 0). */
+  readonly positionals?: number;
+}
 
-export function parseOptions(argv: readonly string[], spec: OptionSpec, command: string): ParsedOptions {
-  const parsed: ParsedOptions = new Map();
+export class ParsedOptions extends Map<string, string | true> {
+  /** The plain arguments, in order. */
+  readonly positionals: string[] = [];
+}
+
+export function parseOptions(
+  argv: readonly string[],
+  spec: OptionSpec,
+  command: string,
+  rules: ParseRules = {},
+): ParsedOptions {
+  const parsed = new ParsedOptions();
+  const short: Record<string, string> = { h: "help", ...rules.short };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    let arg = argv[i];
+    if (/^-[A-Za-z]$/.test(arg) && Object.hasOwn(short, arg[1])) arg = `--${short[arg[1]]}`;
     if (!arg.startsWith("--") || arg === "--") {
+      if (arg !== "--" && parsed.positionals.length < (rules.positionals ?? 0)) {
+        parsed.positionals.push(arg);
+        continue;
+      }
       throw new UsageError(`${command}: unexpected argument '${arg}'`);
     }
     const eq = arg.indexOf("=");

@@ -4,6 +4,7 @@ import { PAGE_SIZE } from "../../mod.ts";
 import { MAX_THREADS } from "../ffi/abi.ts";
 import { parseAlgorithmList, parseBackendList } from "./algorithms.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
+import { jsonNumber } from "./json.ts";
 import { type BenchResult, measure } from "./measure.ts";
 import { readPagesFile } from "./pages-file.ts";
 import { progressBar } from "./progress.ts";
@@ -91,11 +92,6 @@ export function runBench(argv: readonly string[]): number {
   }
   process.stdout.write(opts.has("json") ? JSON.stringify(report, jsonNumber, 2) + "\n" : formatReport(report));
   return 0;
-}
-
-/** JSON has no Infinity (a workload of only same-filled pages stores 0 bytes): it becomes null. */
-function jsonNumber(_key: string, value: unknown): unknown {
-  return typeof value === "number" && !Number.isFinite(value) ? null : value;
 }
 
 export function formatReport(report: BenchReport): string {

@@ -12,3 +12,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 export function fixed(x: number, digits: number): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "inf";
 }
+
+/** Bytes as MiB with one decimal. */
+export function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}
