@@ -6,6 +6,7 @@ import { EXIT_HELP } from "./exit-codes.ts";
 import { type DeviceEstimate, estimateOnDevice } from "./device-estimate.ts";
 import { jsonNumber } from "./json.ts";
 import { describeSource, PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, type PageSet, readPageSource } from "./page-source.ts";
+import { writeEstimateHtml } from "./report-html.ts";
 import { fixed, formatTable, mib } from "./table.ts";
 
 export const ESTIMATE_HELP = `Usage: trueno-zram estimate (--pid PID | --input FILE) [options]
@@ -53,6 +54,7 @@ export function runEstimate(argv: readonly string[]): number {
     source: { description: describeSource(set), pages: set.pageCount, bytes: set.pageCount * 4096, ...found },
     results: choices.map((choice) => estimateOnDevice(set.chunks, choice)),
   };
+  if (reportPath !== undefined) writeEstimateHtml(reportPath, report, set.chunks);
   process.stdout.write(opts.has("json") ? JSON.stringify(report, jsonNumber, 2) + "\n" : formatEstimate(report));
   return 0;
 }
