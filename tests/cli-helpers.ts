@@ -41,6 +41,20 @@ export function runCli(runtime: keyof typeof RUNTIMES, args: readonly string[], 
   return runCommand([...RUNTIMES[runtime], ...args], options);
 }
 
+/** runCli without blocking this process's event loop (for commands that talk to a server in this process). */
+export function runCliAsync(runtime: keyof typeof RUNTIMES, args: readonly string[]): Promise<CliRun> {
+  const [exe, ...pre] = RUNTIMES[runtime];
+  const child = spawn(exe, [...pre, ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += String(d)));
+  child.stderr!.on("data", (d) => (stderr += String(d)));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** runCli for a command that must succeed; returns its stdout parsed as JSON. */
 export function runCliJson(runtime: keyof typeof RUNTIMES, args: readonly string[], options: RunOptions = {}) {
   const r = runCli(runtime, [...args, "--json"], options);

@@ -13,6 +13,7 @@ import { runEntropy } from "./entropy.ts";
 import { runEstimate } from "./estimate.ts";
 import { EXIT, exitCodeOf, EXIT_HELP } from "./exit-codes.ts";
 import { useLibraryBesideExecutable } from "./library.ts";
+import { runTop } from "./top.ts";
 import { UsageError } from "./usage-error.ts";
 import { runZramctl } from "./zramctl.ts";
 
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   estimate: { summary: "what zram would hold and save for a live process (--pid) or a pages file", run: runEstimate },
   capture: { summary: "write a process's resident anonymous pages to a pages file (.zst optional)", run: runCapture },
   entropy: { summary: "per-page entropy histogram and the route each page would take", run: runEntropy },
+  top: { summary: "a live view of a running device's rates, ratio and memory (--socket PATH)", run: runTop },
   zramctl: { summary: "store pages in an emulated zram device and print it the way zramctl does", run: runZramctl },
 };
 
