@@ -48,7 +48,8 @@ test(`estimate (${runtime}): a child holding 1000 zero, 1000 text and 1000 rando
   try {
     const report = runCliJson(runtime, ["estimate", "--pid", String(child.pid), "--range", child.range, "--algorithms", "lz4,zstd:3"]);
     expect(report.source.pages).toBe(HELD_PAGE_COUNT);
-    expect(report.source.residency).toBe("pagemap");
+    expect(report.source.process.residency).toBe("pagemap");
+    expect(report.source.process.truncated).toBeFalse();
     const algorithms = [Algorithm.Lz4, Algorithm.Zstd(3)];
     report.results.forEach((r: Estimate, i: number) => {
       const c = new CompressorBuilder().algorithm(algorithms[i]).build();

@@ -79,7 +79,7 @@ export function runCapture(argv: readonly string[]): number {
     fileBytes: statSync(output).size,
     pages: set.pageCount,
     source: describeSource(set),
-    ...set.process,
+    process: set.process,
   };
   process.stdout.write(
     opts.has("json")

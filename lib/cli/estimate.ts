@@ -36,7 +36,8 @@ const SPEC = {
 } as const;
 
 export interface EstimateReport {
-  source: { description: string; pages: number; bytes: number } & Omit<NonNullable<PageSet["process"]>, "pageCount">;
+  /** process: what reading the process found (absent for a file). */
+  source: { description: string; pages: number; bytes: number; process?: PageSet["process"] };
   results: DeviceEstimate[];
 }
 
@@ -49,9 +50,8 @@ export function runEstimate(argv: readonly string[]): number {
   const choices = parseAlgorithmList(stringOption(opts.get("algorithms")) ?? "lz4,zstd,adaptive");
   const reportPath = stringOption(opts.get("report"));
   const set = readPageSource(opts);
-  const { pageCount: _, ...found } = set.process ?? { pageCount: 0 };
   const report: EstimateReport = {
-    source: { description: describeSource(set), pages: set.pageCount, bytes: set.pageCount * 4096, ...found },
+    source: { description: describeSource(set), pages: set.pageCount, bytes: set.pageCount * 4096, process: set.process },
     results: choices.map((choice) => estimateOnDevice(set.chunks, choice)),
   };
   if (reportPath !== undefined) writeEstimateHtml(reportPath, report, set.chunks);
