@@ -55,11 +55,13 @@ export class ProcessMemory {
   #mem: number;
   #pagemap: number | undefined;
 
-  constructor(pid: number) {
+  /** usePagemap false reads every page of the mappings, as when pagemap is unavailable. */
+  constructor(pid: number, usePagemap = true) {
     if (!Number.isSafeInteger(pid) || pid <= 0) throw new ProcMemError("gone", `'${pid}' is not a process id`);
     this.pid = pid;
     this.mappings = parseMaps(this.#readText("maps")).filter(holdsAnonymousPages);
     this.#mem = this.#open("mem");
+    if (!usePagemap) return;
     try {
       this.#pagemap = openSync(`/proc/${pid}/pagemap`, "r");
     } catch (e) {
