@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "../mod.ts";
+import type { DeviceEstimate } from "../lib/cli/device-estimate.ts";
 import { ProcMemError } from "../lib/procmem/errors.ts";
 import { ProcessMemory } from "../lib/procmem/process.ts";
 import { corpus, expect, repoRoot, runtime, test } from "./harness.ts";
@@ -14,18 +15,6 @@ import { heldPages, HELD_PAGE_COUNT, RANDOM_PAGES, textPage, ZERO_PAGES } from "
 const outDir = join(repoRoot, ".cache", "cli-test", `estimate-${runtime}`);
 mkdirSync(outDir, { recursive: true });
 
-interface Estimate {
-  algorithm: string;
-  pages: number;
-  samePages: number;
-  zeroPages: number;
-  hugePages: number;
-  comprDataSize: number;
-  memUsedTotal: number;
-  savedBytes: number;
-  compressCpuSecondsPerGB: number;
-  decompressCpuSecondsPerGB: number;
-}
 
 /** What a BlockDevice stores for these pages, as estimate must report it (kernel routing: no entropy skip). */
 function deviceStats(pages: Uint8Array, algorithm: Algorithm) {
@@ -39,7 +28,7 @@ function deviceStats(pages: Uint8Array, algorithm: Algorithm) {
   }
 }
 
-function withoutCpu(results: Estimate[]) {
+function withoutCpu(results: DeviceEstimate[]) {
   return results.map(({ compressCpuSecondsPerGB: _c, decompressCpuSecondsPerGB: _d, ...rest }) => rest);
 }
 
@@ -51,7 +40,7 @@ test(`estimate (${runtime}): a child holding 1000 zero, 1000 text and 1000 rando
     expect(report.source.process.residency).toBe("pagemap");
     expect(report.source.process.truncated).toBeFalse();
     const algorithms = [Algorithm.Lz4, Algorithm.Zstd(3)];
-    report.results.forEach((r: Estimate, i: number) => {
+    report.results.forEach((r: DeviceEstimate, i: number) => {
       const c = new CompressorBuilder().algorithm(algorithms[i]).build();
       const textSize = c.compress(textPage()).data.length;
       c.close();
@@ -105,7 +94,7 @@ test(`estimate (${runtime}): --input on a corpus file equals what a BlockDevice 
   const path = join(repoRoot, ".cache", "corpus", file.name);
   const report = runCliJson(runtime, ["estimate", "--input", path, "--algorithms", "lz4,adaptive"]);
   [Algorithm.Lz4, Algorithm.Adaptive].forEach((algorithm, i) => {
-    const r: Estimate = report.results[i];
+    const r: DeviceEstimate = report.results[i];
     const dev = deviceStats(file.pages, algorithm);
     expect({ pages: r.pages, same: r.samePages, huge: r.hugePages, compr: r.comprDataSize, mem: r.memUsedTotal }, r.algorithm)
       .toEqual({ pages: dev.pagesStored, same: dev.samePages, huge: dev.hugePages, compr: dev.comprDataSize, mem: dev.memUsedTotal });

@@ -11,7 +11,8 @@ import { cpuCount, formatLoad, type LoadSample, sampleLoad } from "./system-load
 import { readPagesFile } from "./pages-file.ts";
 import { progressBar } from "./progress.ts";
 import { writeBenchHtml } from "./report-html.ts";
-import { fixed, formatTable } from "./table.ts";
+import { benchCells } from "./result-tables.ts";
+import { formatTable } from "./table.ts";
 import { UsageError } from "./usage-error.ts";
 import { syntheticWorkload, WORKLOAD_MIX } from "./workload.ts";
 
@@ -106,21 +107,9 @@ export function formatReport(report: BenchReport): string {
   const rounds = report.results[0]?.rounds ?? 0;
   const head = `workload: ${workload.source}, ${workload.pages} pages (${(workload.bytes / 2 ** 20).toFixed(1)} MiB)\n` +
     `${formatLoad(system.loadStart, system.loadEnd, system.cpus)}; ${rounds} interleaved rounds, median and spread\n`;
-  const rows = report.results.map((r) => [
-    r.algorithm,
-    r.backend,
-    String(r.threads),
-    String(r.pages),
-    fixed(r.compressGBps, 2),
-    `${fixed(r.compress.spreadPercent, 0)}%`,
-    fixed(r.decompressGBps, 2),
-    `${fixed(r.decompress.spreadPercent, 0)}%`,
-    fixed(r.ratio, 2),
-    String(r.samePages),
-    String(r.rawPages),
-  ]);
+  const { header, rows } = benchCells(report.results);
   return head + formatTable(
-    ["algorithm", "backend", "threads", "pages", "compress GB/s", "+-", "decompress GB/s", "+-", "ratio", "same", "raw"],
+    header,
     rows,
     2,
   ) + `${BACKEND_NOTE}\n`;

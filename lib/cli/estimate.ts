@@ -7,7 +7,8 @@ import { type DeviceEstimate, estimateOnDevice } from "./device-estimate.ts";
 import { jsonNumber } from "./json.ts";
 import { describeSource, PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, type PageSet, readPageSource } from "./page-source.ts";
 import { writeEstimateHtml } from "./report-html.ts";
-import { fixed, formatTable, mib } from "./table.ts";
+import { estimateCells } from "./result-tables.ts";
+import { formatTable } from "./table.ts";
 
 export const ESTIMATE_HELP = `Usage: trueno-zram estimate (--pid PID | --input FILE) [options]
 
@@ -60,20 +61,6 @@ export function runEstimate(argv: readonly string[]): number {
 }
 
 export function formatEstimate(report: EstimateReport): string {
-  const rows = report.results.map((r) => [
-    r.algorithm,
-    String(r.pages),
-    String(r.samePages),
-    String(r.hugePages),
-    mib(r.comprDataSize),
-    mib(r.memUsedTotal),
-    mib(r.savedBytes),
-    fixed(r.ratio, 2),
-    fixed(r.compressCpuSecondsPerGB, 2),
-    fixed(r.decompressCpuSecondsPerGB, 2),
-  ]);
-  return `${report.source.description}\n` + formatTable(
-    ["algorithm", "pages", "same", "huge", "compr MiB", "mem_used MiB", "saved MiB", "ratio", "compress cpu s/GB", "decompress cpu s/GB"],
-    rows,
-  );
+  const { header, rows } = estimateCells(report.results);
+  return `${report.source.description}\n` + formatTable(header, rows);
 }

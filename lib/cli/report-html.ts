@@ -12,7 +12,8 @@ import { entropyProfile, ROUTES } from "./entropy-profile.ts";
 import type { EstimateReport } from "./estimate.ts";
 import { chunked } from "./page-source.ts";
 import { formatLoad } from "./system-load.ts";
-import { fixed, mib } from "./table.ts";
+import { benchCells, estimateCells } from "./result-tables.ts";
+import { mib } from "./table.ts";
 
 /** The device's default: pages above 7 bits per byte are stored raw untried. */
 const REPORT_ENTROPY_LIMIT = 7.0;
@@ -83,19 +84,7 @@ export function writeBenchHtml(path: string, report: BenchReport, pages: Uint8Ar
           bars: [{ value: r.bytes / 2 ** 20 }, { value: r.storedBytes / 2 ** 20 }, { value: (r.bytes - r.storedBytes) / 2 ** 20 }],
         })),
       }),
-      table: {
-        header: ["algorithm/backend", "compress GB/s", "spread", "decompress GB/s", "spread", "ratio", "same", "raw"],
-        rows: results.map((r) => [
-          label(r),
-          fixed(r.compressGBps, 2),
-          `${fixed(r.compress.spreadPercent, 0)}%`,
-          fixed(r.decompressGBps, 2),
-          `${fixed(r.decompress.spreadPercent, 0)}%`,
-          fixed(r.ratio, 2),
-          String(r.samePages),
-          String(r.rawPages),
-        ]),
-      },
+      table: benchCells(results),
     },
   ];
   write(path, htmlPage("trueno-zram bench", [
@@ -118,19 +107,7 @@ export function writeEstimateHtml(path: string, report: EstimateReport, chunks: 
           bars: [{ value: r.origDataSize / 2 ** 20 }, { value: r.memUsedTotal / 2 ** 20 }, { value: r.savedBytes / 2 ** 20 }],
         })),
       }),
-      table: {
-        header: ["algorithm", "pages", "same", "huge", "compr_data_size MiB", "mem_used_total MiB", "saved MiB", "ratio"],
-        rows: results.map((r) => [
-          r.algorithm,
-          String(r.pages),
-          String(r.samePages),
-          String(r.hugePages),
-          mib(r.comprDataSize),
-          mib(r.memUsedTotal),
-          mib(r.savedBytes),
-          fixed(r.ratio, 2),
-        ]),
-      },
+      table: estimateCells(results),
     },
     {
       title: "CPU cost per algorithm",

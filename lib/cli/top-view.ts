@@ -8,39 +8,24 @@ import type { DeviceSample } from "./top-source.ts";
 
 const SECTORS_PER_PAGE = 8;
 
-export interface TopRow {
+/** The sample's mm_stat and io_stat figures, with rates in place of the sector counters. */
+export interface TopRow extends Omit<DeviceSample, "at" | "readSectors" | "writeSectors"> {
   /** Rates since the previous sample; null on the first one. */
   pagesInPerSec: number | null;
   pagesOutPerSec: number | null;
-  /** null while nothing compressed is stored. */
+  /** orig_data_size / compr_data_size; null while nothing compressed is stored. */
   ratio: number | null;
-  origDataSize: number;
-  comprDataSize: number;
-  memUsedTotal: number;
-  memUsedMax: number;
-  samePages: number;
-  hugePages: number;
-  failedReads: number;
-  failedWrites: number;
-  notifyFree: number;
 }
 
 export function topRow(now: DeviceSample, previous: DeviceSample | undefined): TopRow {
   const seconds = previous === undefined ? 0 : (now.at - previous.at) / 1000;
   const rate = (a: number, b: number) => (previous === undefined || seconds <= 0 ? null : (a - b) / SECTORS_PER_PAGE / seconds);
+  const { at: _at, readSectors, writeSectors, ...figures } = now;
   return {
-    pagesInPerSec: rate(now.writeSectors, previous?.writeSectors ?? 0),
-    pagesOutPerSec: rate(now.readSectors, previous?.readSectors ?? 0),
+    pagesInPerSec: rate(writeSectors, previous?.writeSectors ?? 0),
+    pagesOutPerSec: rate(readSectors, previous?.readSectors ?? 0),
     ratio: now.comprDataSize > 0 ? now.origDataSize / now.comprDataSize : null,
-    origDataSize: now.origDataSize,
-    comprDataSize: now.comprDataSize,
-    memUsedTotal: now.memUsedTotal,
-    memUsedMax: now.memUsedMax,
-    samePages: now.samePages,
-    hugePages: now.hugePages,
-    failedReads: now.failedReads,
-    failedWrites: now.failedWrites,
-    notifyFree: now.notifyFree,
+    ...figures,
   };
 }
 
