@@ -82,7 +82,7 @@ test(`capture (${runtime}): the captured file holds the child's exact pages, and
       `${cli} capture --pid ${pid} --max-pages 500 -o - | ${cli} estimate --input - --algorithms lz4 --json`], { encoding: "utf8" });
     expect(piped.status, piped.stderr).toBe(0);
     const report = JSON.parse(piped.stdout);
-    expect(report.source.description).toBe("-: 500 pages (2.0 MiB)");
+    expect(report.source.description).toBe("standard input: 500 pages (2.0 MiB)");
     expect(report.results[0].pages).toBe(500);
   } finally {
     await child.stop();

@@ -3,8 +3,9 @@
  * backend) in interleaved rounds: every round runs one compress pass and one decompress pass of each
  * configuration, starting with a different configuration each round, so that other work starting or
  * stopping on the machine falls on all of them alike instead of on whichever ran at that moment. Each
- * configuration first runs a warm-up pass whose output is checked byte for byte, and the last round's
- * output is checked again. Results: the median pass, the fastest and slowest, and the spread.
+ * configuration first runs a warm-up pass whose output is checked byte for byte, and after the rounds its
+ * final batches are decoded and checked again. Results: the median pass, the fastest and slowest, and the
+ * spread. The configurations share one output buffer, so memory grows with their compressed output only.
  */
 import { Buffer } from "node:buffer";
 import { type CompressedBatch, type Compressor, CompressorBuilder, Kind, PAGE_SIZE, type SimdBackend } from "../../mod.ts";
@@ -82,6 +83,13 @@ function chunksOf(pages: Uint8Array): Uint8Array[] {
   return chunks;
 }
 
+/** The pages, in batch-sized chunks, and the one buffer every configuration decompresses into. */
+interface Workload {
+  pages: Uint8Array;
+  chunks: Uint8Array[];
+  out: Uint8Array;
+}
+
 /** One configuration's compressor, its latest batches and its pass times. */
 class Contender {
   readonly compressor: Compressor;
@@ -89,20 +97,18 @@ class Contender {
   readonly compressMs: number[] = [];
   readonly decompressMs: number[] = [];
   #batches: CompressedBatch[] = [];
-  #out: Uint8Array;
 
-  constructor(readonly config: Configuration, readonly pages: Uint8Array, readonly chunks: Uint8Array[], threads?: number) {
+  constructor(readonly config: Configuration, readonly work: Workload, threads?: number) {
     const builder = new CompressorBuilder().algorithm(config.choice.algorithm);
     if (config.backend !== undefined) builder.preferBackend(config.backend);
     if (threads !== undefined) builder.threads(threads);
     this.compressor = builder.build();
     this.label = `${config.choice.name}/${this.compressor.backend()}`;
-    this.#out = new Uint8Array(pages.length);
   }
 
   compress(): number {
     const t0 = performance.now();
-    this.#batches = this.chunks.map((chunk) => this.compressor.compressBatch(chunk));
+    this.#batches = this.work.chunks.map((chunk) => this.compressor.compressBatch(chunk));
     return performance.now() - t0;
   }
 
@@ -110,16 +116,17 @@ class Contender {
     const t0 = performance.now();
     let at = 0;
     for (const b of this.#batches) {
-      this.compressor.decompressBatch(b, this.#out.subarray(at, at + b.count * PAGE_SIZE));
+      this.compressor.decompressBatch(b, this.work.out.subarray(at, at + b.count * PAGE_SIZE));
       at += b.count * PAGE_SIZE;
     }
     return performance.now() - t0;
   }
 
-  /** Checks the last decompress pass gave back the pages, then clears the output for the next one. */
+  /** Decodes the latest batches untimed and checks they give back the pages; clears the output after. */
   verify(): void {
-    if (Buffer.compare(this.#out, this.pages) !== 0) throw new RoundTripError(this.label);
-    this.#out.fill(0);
+    this.decompress();
+    if (Buffer.compare(this.work.out, this.work.pages) !== 0) throw new RoundTripError(this.label);
+    this.work.out.fill(0);
   }
 
   result(rounds: number): BenchResult {
@@ -133,16 +140,17 @@ class Contender {
         else if (b.kinds[i] === Kind.Raw) rawPages++;
       }
     }
-    const compress = summarize(this.pages.length, this.compressMs);
-    const decompress = summarize(this.pages.length, this.decompressMs);
+    const { pages } = this.work;
+    const compress = summarize(pages.length, this.compressMs);
+    const decompress = summarize(pages.length, this.decompressMs);
     return {
       algorithm: this.config.choice.name,
       backend: this.compressor.backend(),
       threads: this.compressor.threads(),
-      pages: this.pages.length / PAGE_SIZE,
-      bytes: this.pages.length,
+      pages: pages.length / PAGE_SIZE,
+      bytes: pages.length,
       storedBytes,
-      ratio: this.pages.length / storedBytes,
+      ratio: pages.length / storedBytes,
       samePages,
       rawPages,
       compressGBps: compress.medianGBps,
@@ -160,17 +168,16 @@ export function measureInterleaved(
   configs: readonly Configuration[],
   options: MeasureOptions,
 ): BenchResult[] {
-  const chunks = chunksOf(pages);
+  const work: Workload = { pages, chunks: chunksOf(pages), out: new Uint8Array(pages.length) };
   const progress = options.onProgress ?? (() => {});
   const contenders: Contender[] = [];
   try {
-    for (const config of configs) contenders.push(new Contender(config, pages, chunks, options.threads));
+    for (const config of configs) contenders.push(new Contender(config, work, options.threads));
     const steps = contenders.length * (options.rounds + 1);
     let step = 0;
     for (const c of contenders) {
       progress(step++ / steps, `${c.label} warm-up`);
       c.compress();
-      c.decompress();
       c.verify();
     }
     for (let round = 0; round < options.rounds; round++) {

@@ -66,7 +66,7 @@ export function readPageSource(opts: ParsedOptions, input = stringOption(opts.ge
       if (opts.has(name)) throw new UsageError(`--${name} applies to --pid only`);
     }
     const pages = readPagesFile(input);
-    return { source: input, chunks: chunked(pages), pageCount: pages.length / PAGE_SIZE };
+    return { source: input === "-" ? "standard input" : input, chunks: chunked(pages), pageCount: pages.length / PAGE_SIZE };
   }
   const pid = integerOption(pidText, "pid", 1, 2 ** 22, 0);
   const rangeText = stringOption(opts.get("range"));
