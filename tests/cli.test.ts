@@ -64,6 +64,7 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
       expect(h.status, command).toBe(0);
       expect(h.stdout.startsWith(`Usage: trueno-zram ${command}`), command).toBeTrue();
       expect(h.stdout.includes("--json"), `${command} --json`).toBeTrue();
+      expect(h.stdout.includes("${"), `${command}: an unfilled template`).toBeFalse();
       expect(help.stdout.includes(`  ${command} `), `${command} in the main help`).toBeTrue();
     }
     expect(runCli(runtime, ["bench", "--help"]).stdout.includes("--algorithms LIST")).toBeTrue();

@@ -8,6 +8,7 @@ import { jsonNumber } from "./json.ts";
 import { BACKEND_LOOPS, BACKEND_NOTE } from "./backend-loops.ts";
 import { type BenchResult, measureInterleaved } from "./measure.ts";
 import { cpuCount, formatLoad, type LoadSample, sampleLoad } from "./system-load.ts";
+import { INPUT_HELP } from "./page-source.ts";
 import { readPagesFile } from "./pages-file.ts";
 import { progressBar } from "./progress.ts";
 import { writeBenchHtml } from "./report-html.ts";
@@ -26,7 +27,7 @@ each round, so that other work on the machine affects all of them alike. The sys
 end is printed beside the results. Every configuration is checked to decompress back to the pages.
 
 Options:
-  --input FILE          a file of whole 4096-byte pages (e.g. a corpus file after zstd -d);
+${INPUT_HELP};
                         default: the built-in synthetic workload
   --pages N             pages of the built-in workload (default 16384 = 64 MiB)
   --algorithms LIST     comma-separated: lz4, lz4hc[:1-12], zstd[:1-19], adaptive, none

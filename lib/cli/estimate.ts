@@ -26,7 +26,7 @@ ${PAGE_SOURCE_HELP}
   --json                print one JSON object: { source, results: [one object per algorithm] }
   -h, --help            print this help
 
-\${EXIT_HELP}`;
+${EXIT_HELP}`;
 
 const SPEC = {
   ...PAGE_SOURCE_OPTIONS,
