@@ -67,7 +67,7 @@ function tmux(server: string, ...args: string[]): string {
 /** Polls the pane until `check` holds on its text (or fails after a while, showing the pane). */
 async function waitForPane(server: string, what: string, check: (pane: string) => boolean): Promise<string> {
   let pane = "";
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     pane = tmux(server, "capture-pane", "-p", "-t", "top");
     if (check(pane)) return pane;
     await sleep(100);
