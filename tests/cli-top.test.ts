@@ -34,24 +34,19 @@ function attributes(d: FakeDevice) {
   };
 }
 
-/** A control socket answering top's requests (lib/cli/top-socket.ts) from `device`, or with `error`. */
-function fakeControlSocket(path: string, device: FakeDevice, error?: string): Promise<net.Server> {
+/**
+ * A control socket like serve's (lib/cli/top-socket.ts): each connection gets one JSON document with
+ * `device` as export "disk" (with or without its block-layer stat), or `answer` verbatim, then EOF.
+ */
+function fakeControlSocket(path: string, device: FakeDevice, options: { withStat?: boolean; answer?: string } = {}): Promise<net.Server> {
   rmSync(path, { force: true });
   const server = net.createServer((socket) => {
-    let buffered = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      buffered += chunk;
-      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
-        const request = JSON.parse(buffered.slice(0, nl));
-        buffered = buffered.slice(nl + 1);
-        expect(request).toEqual({ read: ["mm_stat", "io_stat", "stat"] });
-        socket.write(JSON.stringify(error === undefined ? attributes(device) : { error }) + "\n");
-        device.readSectors += device.readStep ?? 0;
-        device.writeSectors += device.writeStep ?? 0;
-      }
-    });
     socket.on("error", () => {});
+    const { stat, ...noStat } = attributes(device);
+    const exported = { name: "disk", size: 1 << 30, algorithm: "lz4", ...(options.withStat === false ? noStat : { ...noStat, stat }) };
+    socket.end(options.answer ?? JSON.stringify({ address: "unix:x", connections: 0, exports: [exported] }) + "\n");
+    device.readSectors += device.readStep ?? 0;
+    device.writeSectors += device.writeStep ?? 0;
   });
   return new Promise((resolve) => server.listen(path, () => resolve(server)));
 }
@@ -76,16 +71,16 @@ async function waitForPane(server: string, what: string, check: (pane: string) =
 }
 
 test(`top (${runtime}): under tmux the view refreshes in place from the control socket and quits on q`, async () => {
-  const sock = join(dir, "control.sock");
+  const sock = join(dir, "nbd.sock.ctl");
   const device: FakeDevice = { orig: 65536, compr: 20000, memUsed: 32768, same: 3, huge: 1, readSectors: 0, writeSectors: 0 };
   const server = await fakeControlSocket(sock, device);
   const tmuxServer = `trueno-top-${runtime}-${process.pid}`;
   const cli = RUNTIMES[runtime].map((a) => `'${a}'`).join(" ");
   try {
     tmux(tmuxServer, "new-session", "-d", "-s", "top", "-x", "100", "-y", "20",
-      `${cli} top --socket '${sock}' --interval 0.2; echo top-exited-$?; sleep 60`);
+      `${cli} top --socket '${join(dir, "nbd.sock")}' --export disk --interval 0.2; echo top-exited-$?; sleep 60`);
     let pane = await waitForPane(tmuxServer, "the first view", (p) => p.includes("ratio") && p.includes("3.28"));
-    expect(pane.includes(`trueno-zram top: ${sock}`), pane).toBeTrue();
+    expect(pane.includes(`trueno-zram top: ${sock} export "disk"`), pane).toBeTrue();
     expect(/same pages\s+3\s+huge pages\s+1/.test(pane), pane).toBeTrue();
 
     // The device starts being written and read (100 and 10 pages per refresh): the rates become
@@ -97,8 +92,8 @@ test(`top (${runtime}): under tmux the view refreshes in place from the control 
     expect(pane.match(/ratio/g)?.length, pane).toBe(1);
     const rates = /pages in\/s\s+([0-9.]+)\s+pages out\/s\s+([0-9.]+)/.exec(pane);
     expect(Number(rates?.[1]) > 0 && Number(rates?.[2]) > 0, pane).toBeTrue();
-    // 10 times as many pages are written as read.
-    expect(Number(rates?.[1]) / Number(rates?.[2])).toBeCloseTo(10, 0.01);
+    // 10 times as many pages are written as read (the view rounds each rate to 0.1).
+    expect(Number(rates?.[1]) / Number(rates?.[2])).toBeCloseTo(10, 0.05);
 
     tmux(tmuxServer, "send-keys", "-t", "top", "q");
     pane = await waitForPane(tmuxServer, "top to exit", (p) => p.includes("top-exited-"));
@@ -132,22 +127,39 @@ test(`top (${runtime}): without a terminal, one plain line or JSON object per re
   });
 });
 
-test(`top (${runtime}): a missing socket, an error answer and bad options are clear messages`, async () => {
+test(`top (${runtime}): a server without block-layer stat shows unknown rates; bad answers and options are clear`, async () => {
   const missing = runCli(runtime, ["top", "--socket", join(dir, "missing.sock"), "--count", "1"]);
   expect(missing.status).toBe(1);
-  expect(missing.stderr).toBe(`trueno-zram: ControlSocketError: control socket ${join(dir, "missing.sock")}: ENOENT\n`);
+  expect(missing.stderr).toBe(`trueno-zram: ControlSocketError: control socket ${join(dir, "missing.sock.ctl")}: ENOENT\n`);
 
-  const sock = join(dir, "refusing.sock");
-  const server = await fakeControlSocket(sock, {} as FakeDevice, "no device configured");
-  try {
-    const refused = await runCliAsync(runtime, ["top", "--socket", sock, "--count", "1"]);
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toBe(`trueno-zram: ControlSocketError: control socket ${sock}: no device configured\n`);
-  } finally {
-    server.close();
+  const device: FakeDevice = { orig: 8192, compr: 4096, memUsed: 4096, same: 0, huge: 0, readSectors: 0, writeSectors: 0 };
+  const sock = join(dir, "other.ctl");
+  const cases: [{ withStat?: boolean; answer?: string }, string[], string][] = [
+    [{ withStat: false }, [], ""],
+    [{}, ["--export", "nope"], `no export "nope" (exports: "disk")`],
+    [{ answer: "{\"exports\": []}" }, [], "the server exports nothing"],
+    [{ answer: "not json" }, [], "the answer is not a JSON document: 'not json'"],
+  ];
+  for (const [options, extra, message] of cases) {
+    const server = await fakeControlSocket(sock, device, options);
+    try {
+      const r = await runCliAsync(runtime, ["top", "--socket", sock, "--count", "2", "--interval", "0.1", ...extra]);
+      if (message === "") {
+        expect(r.status, r.stderr).toBe(0);
+        const lines = r.stdout.trim().split("\n");
+        expect(lines.length).toBe(2);
+        expect(lines[1].includes(" pages_in/s=- pages_out/s=- ratio=2.00 "), lines[1]).toBeTrue();
+      } else {
+        expect(r.status, message).toBe(1);
+        expect(r.stderr, message).toBe(`trueno-zram: ControlSocketError: control socket ${sock}: ${message}\n`);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   }
   for (const [args, message] of [
     [["top"], "give either --socket PATH or --sysfs DIR"],
+    [["top", "--sysfs", "x", "--export", "a"], "--export applies to --socket only"],
     [["top", "--sysfs", "x", "--interval", "0.01"], "--interval '0.01': seconds from 0.1 to 3600"],
     [["top", "--sysfs", "x", "--count", "0"], "option '--count' must be between 1"],
   ] as [string[], string][]) {

@@ -110,6 +110,14 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
     expect(row.trim().split(/\s+/).slice(0, 4)).toEqual(["/dev/zram0", "lz4", "1M", "256K"]);
     expect(rest).toEqual([""]);
 
+    const json = runCli(runtime, ["zramctl", "--input", input, "--algorithm", "lz4", "--disksize", "1M", "--json"]);
+    expect(json.status, json.stderr).toBe(0);
+    const [device, ...others] = JSON.parse(json.stdout);
+    expect(others).toEqual([]);
+    expect([device.name, device.algorithm, device.disksize, device.origDataSize, device.memLimit])
+      .toEqual(["/dev/zram0", "lz4", 1 << 20, PAGES * 4096, 0]);
+    expect(device.comprDataSize).toBeGreaterThan(0);
+
     const cases: [string[], string][] = [
       [["zramctl", "--algorithm", "brotli"], "comp_algorithm 'brotli' refused: EINVAL"],
       [["zramctl", "--disksize", "abc"], "disksize 'abc' refused: EINVAL"],

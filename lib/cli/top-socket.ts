@@ -1,14 +1,13 @@
 /**
- * `top --socket PATH`: the attributes of a running `serve`, read through its control socket.
- *
- * The request top sends, one line of JSON per sample on one connection kept open:
- *   {"read":["mm_stat","io_stat","stat"]}\n
- * and the answer it expects, one line of JSON with each attribute's text in the kernel's format:
- *   {"mm_stat":"   65536 ...\n","io_stat":"       0        0 0        0\n","stat":"..."}\n
- * An answer {"error":"..."} is reported as it is. This file is the only place that knows the protocol.
+ * `top --socket PATH`: the attributes of one export of a running `serve`, read through its control
+ * socket. The control socket (PATH.ctl beside a data socket PATH, or PATH itself when it ends in .ctl)
+ * answers each connection with one JSON document and closes it:
+ *   {"address": ..., "connections": N, "exports": [{"name": "", "size": ..., "algorithm": "lz4",
+ *     "mm_stat": "<kernel text>", "io_stat": "<kernel text>", "stat": "<kernel text>", ...}, ...]}
+ * top connects once per refresh. An export without "stat" still shows; its rates read as unknown.
  */
 import net from "node:net";
-import { type AttributeSource, TOP_ATTRIBUTES, type TopAttribute } from "./top-source.ts";
+import type { AttributeSource, AttributeTexts } from "./top-source.ts";
 
 export class ControlSocketError extends Error {
   constructor(path: string, what: string) {
@@ -17,52 +16,64 @@ export class ControlSocketError extends Error {
   }
 }
 
-export function socketSource(path: string): Promise<AttributeSource> {
+/** The control socket of a data socket path (a path ending in .ctl is the control socket itself). */
+export function controlPath(path: string): string {
+  return path.endsWith(".ctl") ? path : `${path}.ctl`;
+}
+
+/** Connects, reads the document up to EOF, and parses it. */
+function fetchDocument(path: string, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const decoder = new TextDecoder();
+    let text = "";
     const socket = net.createConnection({ path });
-    let buffered = "";
-    let waiting: { resolve: (v: Record<TopAttribute, string>) => void; reject: (e: Error) => void } | undefined;
-    const fail = (e: Error) => {
-      const w = waiting;
-      waiting = undefined;
-      w?.reject(e);
-    };
-    socket.setEncoding("utf8");
+    const timer = setTimeout(() => socket.destroy(new ControlSocketError(path, `no answer in ${timeoutMs} ms`)), timeoutMs);
+    socket.on("data", (chunk: Uint8Array) => (text += decoder.decode(chunk, { stream: true })));
     socket.on("error", (e: Error & { code?: string }) => {
-      const error = new ControlSocketError(path, e.code ?? e.message);
-      reject(error);
-      fail(error);
+      clearTimeout(timer);
+      reject(e instanceof ControlSocketError ? e : new ControlSocketError(path, e.code ?? e.message));
     });
-    socket.on("close", () => fail(new ControlSocketError(path, "closed by the server")));
-    socket.on("data", (chunk: string) => {
-      buffered += chunk;
-      const newline = buffered.indexOf("\n");
-      if (newline < 0 || waiting === undefined) return;
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      const w = waiting;
-      waiting = undefined;
+    socket.on("end", () => {
+      clearTimeout(timer);
       try {
-        const answer = JSON.parse(line);
-        if (typeof answer?.error === "string") throw new ControlSocketError(path, answer.error);
-        for (const a of TOP_ATTRIBUTES) {
-          if (typeof answer?.[a] !== "string") throw new ControlSocketError(path, `the answer has no ${a}`);
-        }
-        w.resolve(answer);
-      } catch (e) {
-        w.reject(e instanceof ControlSocketError ? e : new ControlSocketError(path, `unreadable answer (${(e as Error).message})`));
+        resolve(JSON.parse(text + decoder.decode()));
+      } catch {
+        reject(new ControlSocketError(path, `the answer is not a JSON document: '${text.slice(0, 80)}'`));
       }
     });
-    socket.on("connect", () =>
-      resolve({
-        label: path,
-        read: () =>
-          new Promise((res, rej) => {
-            waiting = { resolve: res, reject: rej };
-            socket.write(JSON.stringify({ read: TOP_ATTRIBUTES }) + "\n");
-          }),
-        close: () => socket.destroy(),
-      })
-    );
   });
+}
+
+interface ExportEntry {
+  name: string;
+  mm_stat: string;
+  io_stat: string;
+  stat?: string;
+}
+
+function pickExport(path: string, doc: unknown, name: string | undefined): ExportEntry {
+  const exports = (doc as { exports?: unknown })?.exports;
+  if (!Array.isArray(exports)) throw new ControlSocketError(path, "the answer lists no exports");
+  const found = name === undefined ? exports[0] : exports.find((e) => e?.name === name);
+  if (found === undefined) {
+    const names = exports.map((e) => JSON.stringify(e?.name)).join(", ");
+    throw new ControlSocketError(path, name === undefined ? "the server exports nothing" : `no export ${JSON.stringify(name)} (exports: ${names})`);
+  }
+  if (typeof found.mm_stat !== "string" || typeof found.io_stat !== "string") {
+    throw new ControlSocketError(path, `export ${JSON.stringify(found.name)} has no mm_stat and io_stat`);
+  }
+  return found;
+}
+
+/** A source reading export `name` (default: the first) of the server behind `socketPath`. */
+export function socketSource(socketPath: string, name?: string, timeoutMs = 10_000): AttributeSource {
+  const path = controlPath(socketPath);
+  return {
+    label: name === undefined ? path : `${path} export ${JSON.stringify(name)}`,
+    async read(): Promise<AttributeTexts> {
+      const entry = pickExport(path, await fetchDocument(path, timeoutMs), name);
+      return { mm_stat: entry.mm_stat, io_stat: entry.io_stat, stat: typeof entry.stat === "string" ? entry.stat : undefined };
+    },
+    close() {},
+  };
 }

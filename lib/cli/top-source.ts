@@ -1,20 +1,24 @@
 /**
- * Where `top` reads a device's statistics from. A source answers the three zram attribute files in the
- * kernel's own text formats (../shared/zram-sysfs.md): mm_stat, io_stat and the block layer's stat. Two
- * sources exist: a sysfs directory (a real /sys/block/zramN, read-only) and a running `serve`'s control
- * socket (top-socket.ts); tests inject their own.
+ * Where `top` reads a device's statistics from. A source answers zram's attribute files in the kernel's
+ * own text formats (../shared/zram-sysfs.md): mm_stat, io_stat and, where it has one, the block layer's
+ * stat (whose sector counters give the pages in/out rates). Two sources exist: a sysfs directory (a real
+ * /sys/block/zramN, read-only) and a running `serve`'s control socket (top-socket.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const TOP_ATTRIBUTES = ["mm_stat", "io_stat", "stat"] as const;
-export type TopAttribute = (typeof TOP_ATTRIBUTES)[number];
+export interface AttributeTexts {
+  mm_stat: string;
+  io_stat: string;
+  /** Absent where the source has no block-layer counters: the rates then show as unknown. */
+  stat?: string;
+}
 
 export interface AttributeSource {
   /** Shown in the title line, e.g. the socket path. */
   readonly label: string;
   /** The current text of each attribute. */
-  read(): Promise<Record<TopAttribute, string>>;
+  read(): Promise<AttributeTexts>;
   close(): void;
 }
 
@@ -30,8 +34,9 @@ export interface DeviceSample {
   failedReads: number;
   failedWrites: number;
   notifyFree: number;
-  readSectors: number;
-  writeSectors: number;
+  /** null when the source has no stat. */
+  readSectors: number | null;
+  writeSectors: number | null;
 }
 
 export class SourceFormatError extends Error {
@@ -41,17 +46,17 @@ export class SourceFormatError extends Error {
   }
 }
 
-function fields(attribute: TopAttribute, text: string, count: number): number[] {
+function fields(attribute: string, text: string, count: number): number[] {
   const parts = text.trim().split(/\s+/);
   if (parts.length < count || !parts.every((p) => /^-?[0-9]+$/.test(p))) throw new SourceFormatError(attribute, text);
   return parts.map(Number);
 }
 
-/** Parses the three attribute texts (field positions as in the kernel: zram_drv.c, Documentation/block/stat.rst). */
-export function parseSample(texts: Record<TopAttribute, string>, at: number): DeviceSample {
+/** Parses the attribute texts (field positions as in the kernel: zram_drv.c, Documentation/block/stat.rst). */
+export function parseSample(texts: AttributeTexts, at: number): DeviceSample {
   const mm = fields("mm_stat", texts.mm_stat, 9);
   const io = fields("io_stat", texts.io_stat, 4);
-  const stat = fields("stat", texts.stat, 11);
+  const stat = texts.stat === undefined ? undefined : fields("stat", texts.stat, 11);
   return {
     at,
     origDataSize: mm[0],
@@ -63,8 +68,8 @@ export function parseSample(texts: Record<TopAttribute, string>, at: number): De
     failedReads: io[0],
     failedWrites: io[1],
     notifyFree: io[3],
-    readSectors: stat[2],
-    writeSectors: stat[6],
+    readSectors: stat?.[2] ?? null,
+    writeSectors: stat?.[6] ?? null,
   };
 }
 
@@ -72,10 +77,10 @@ export function parseSample(texts: Record<TopAttribute, string>, at: number): De
 export function sysfsSource(dir: string): AttributeSource {
   return {
     label: dir,
-    read: () =>
-      Promise.resolve(
-        Object.fromEntries(TOP_ATTRIBUTES.map((a) => [a, readFileSync(join(dir, a), "utf8")])) as Record<TopAttribute, string>,
-      ),
+    read: () => {
+      const text = (name: string) => readFileSync(join(dir, name), "utf8");
+      return Promise.resolve({ mm_stat: text("mm_stat"), io_stat: text("io_stat"), stat: text("stat") });
+    },
     close() {},
   };
 }

@@ -10,7 +10,7 @@ const SECTORS_PER_PAGE = 8;
 
 /** The sample's mm_stat and io_stat figures, with rates in place of the sector counters. */
 export interface TopRow extends Omit<DeviceSample, "at" | "readSectors" | "writeSectors"> {
-  /** Rates since the previous sample; null on the first one. */
+  /** Rates since the previous sample; null on the first one, and where the source has no stat. */
   pagesInPerSec: number | null;
   pagesOutPerSec: number | null;
   /** orig_data_size / compr_data_size; null while nothing compressed is stored. */
@@ -19,11 +19,12 @@ export interface TopRow extends Omit<DeviceSample, "at" | "readSectors" | "write
 
 export function topRow(now: DeviceSample, previous: DeviceSample | undefined): TopRow {
   const seconds = previous === undefined ? 0 : (now.at - previous.at) / 1000;
-  const rate = (a: number, b: number) => (previous === undefined || seconds <= 0 ? null : (a - b) / SECTORS_PER_PAGE / seconds);
+  const rate = (a: number | null, b: number | null | undefined) =>
+    a === null || b === null || b === undefined || seconds <= 0 ? null : (a - b) / SECTORS_PER_PAGE / seconds;
   const { at: _at, readSectors, writeSectors, ...figures } = now;
   return {
-    pagesInPerSec: rate(writeSectors, previous?.writeSectors ?? 0),
-    pagesOutPerSec: rate(readSectors, previous?.readSectors ?? 0),
+    pagesInPerSec: rate(writeSectors, previous?.writeSectors),
+    pagesOutPerSec: rate(readSectors, previous?.readSectors),
     ratio: now.comprDataSize > 0 ? now.origDataSize / now.comprDataSize : null,
     ...figures,
   };

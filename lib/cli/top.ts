@@ -20,7 +20,9 @@ I/O, all from its mm_stat, io_stat and stat. Press q (or Ctrl-C) to quit. When s
 not a terminal, prints one line per refresh instead.
 
 Options:
-  --socket PATH         the control socket of a running 'trueno-zram serve'
+  --socket PATH         a running 'trueno-zram serve': its data socket (the control socket is
+                        PATH.ctl) or its control socket
+  --export NAME         with --socket: which export to show (default: the first)
   --sysfs DIR           a zram device's sysfs directory, e.g. /sys/block/zram0 (read-only)
   --interval SECONDS    time between refreshes, 0.1 to 3600 (default 1)
   --count N             stop after N refreshes (default: until q, or forever without a terminal)
@@ -31,6 +33,7 @@ ${EXIT_HELP}`;
 
 const SPEC = {
   socket: "string",
+  export: "string",
   sysfs: "string",
   interval: "string",
   count: "string",
@@ -130,7 +133,9 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   const intervalMs = intervalOption(stringOption(opts.get("interval")));
   const count = integerOption(opts.get("count"), "count", 1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   const json = opts.has("json");
-  const source = socket !== undefined ? await socketSource(socket) : sysfsSource(sysfs!);
+  const exportName = stringOption(opts.get("export"));
+  if (exportName !== undefined && socket === undefined) throw new UsageError("--export applies to --socket only");
+  const source = socket !== undefined ? socketSource(socket, exportName) : sysfsSource(sysfs!);
   try {
     await runTopLoop(source, {
       intervalMs,

@@ -22,8 +22,8 @@ Options:
   --algorithm NAME      comp_algorithm of the device (default lz4)
   --disksize SIZE       disksize, with the kernel's suffixes (K, M, G); default: the pages' size
   --name NAME           device name printed (default /dev/zram0)
-  --json                print the device's configuration and statistics (mm_stat, io_stat fields)
-                        as one JSON object instead
+  --json                print the device as JSON instead: a list of one row with name, algorithm,
+                        disksize and the mm_stat fields
   -h, --help            print this help
 `;
 
@@ -74,13 +74,7 @@ export function runZramctl(argv: readonly string[]): number {
     process.stdout.write(formatZramctl(sys, name));
     return 0;
   }
-  const device = {
-    name,
-    algorithm,
-    disksize: Number(sys.readAttr("disksize")),
-    mmStat: sys.mmStat(),
-    ioStat: sys.ioStat(),
-  };
-  process.stdout.write(JSON.stringify(device, jsonNumber, 2) + "\n");
+  const rows = [{ name, algorithm, disksize: Number(sys.readAttr("disksize")), ...sys.mmStat() }];
+  process.stdout.write(JSON.stringify(rows, jsonNumber, 2) + "\n");
   return 0;
 }
