@@ -31,8 +31,9 @@ export function parseOptions(
   const parsed = new ParsedOptions();
   const short: Record<string, string> = { h: "help", ...rules.short };
   for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    if (/^-[A-Za-z]$/.test(arg) && Object.hasOwn(short, arg[1])) arg = `--${short[arg[1]]}`;
+    const given = argv[i]!;
+    const letter = /^-[A-Za-z]$/.test(given) ? given.slice(1) : "";
+    const arg = Object.hasOwn(short, letter) ? `--${short[letter]}` : given;
     if (!arg.startsWith("--") || arg === "--") {
       if (arg !== "--" && parsed.positionals.length < (rules.positionals ?? 0)) {
         parsed.positionals.push(arg);
@@ -51,8 +52,9 @@ export function parseOptions(
       continue;
     }
     let value: string | undefined;
+    const next = argv[i + 1];
     if (eq >= 0) value = arg.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) value = argv[++i];
+    else if (next !== undefined && !next.startsWith("--")) value = argv[++i];
     if (value === undefined || value === "") throw new UsageError(`${command}: option '--${name}' needs a value`);
     parsed.set(name, value);
   }

@@ -62,8 +62,8 @@ export function entropyProfile(
       const batch = compressor.compressBatch(chunk, { rawThreshold: HUGE_THRESHOLD, entropyLimit });
       for (let i = 0; i < batch.count; i++) {
         const entropy = shannonEntropy(chunk.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-        const route = routeOf(batch.kinds[i], entropy, entropyLimit);
-        const bin = bins[Math.min(bins.length - 1, Math.floor(entropy / BIN_WIDTH))];
+        const route = routeOf(batch.kinds[i]!, entropy, entropyLimit);
+        const bin = bins[Math.min(bins.length - 1, Math.floor(entropy / BIN_WIDTH))]!;
         bin.pages++;
         bin.routes[route]++;
         routes[route]++;

@@ -65,7 +65,7 @@ export class RoundTripError extends Error {
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export function summarize(bytes: number, passMs: readonly number[]): PassSummary {
@@ -182,7 +182,7 @@ export function measureInterleaved(
     }
     for (let round = 0; round < options.rounds; round++) {
       for (let k = 0; k < contenders.length; k++) {
-        const c = contenders[(round + k) % contenders.length];
+        const c = contenders[(round + k) % contenders.length]!;
         progress(step++ / steps, `round ${round + 1}/${options.rounds} ${c.label}`);
         c.compressMs.push(c.compress());
         c.decompressMs.push(c.decompress());

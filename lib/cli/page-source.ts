@@ -39,8 +39,8 @@ export const PAGE_SOURCE_HELP = `${INPUT_HELP}\n${PID_HELP}`;
 /** "7f00a000-7f00c000" (0x prefixes allowed), page-aligned, start below end. */
 export function parseRange(text: string): AddressRange {
   const m = /^(?:0x)?([0-9a-fA-F]+)-(?:0x)?([0-9a-fA-F]+)$/.exec(text);
-  const start = m === null ? NaN : parseInt(m[1], 16);
-  const end = m === null ? NaN : parseInt(m[2], 16);
+  const start = m === null ? NaN : parseInt(m[1]!, 16);
+  const end = m === null ? NaN : parseInt(m[2]!, 16);
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start >= end) {
     throw new UsageError(`--range '${text}': expected START-END in hex with START below END`);
   }

@@ -79,7 +79,7 @@ export function writeBenchHtml(path: string, report: BenchReport, pages: Uint8Ar
         title: "Stored bytes against input (compressed data; a zram pool adds its own overhead: see estimate)",
         unit: "MiB",
         series: ["input", "stored", "saved"],
-        groups: results.filter((r) => r.backend === results[0].backend).map((r) => ({
+        groups: results.filter((r) => r.backend === results[0]?.backend).map((r) => ({
           label: r.algorithm,
           bars: [{ value: r.bytes / 2 ** 20 }, { value: r.storedBytes / 2 ** 20 }, { value: (r.bytes - r.storedBytes) / 2 ** 20 }],
         })),

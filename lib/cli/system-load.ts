@@ -9,7 +9,7 @@ export interface LoadSample {
 
 export function sampleLoad(): LoadSample {
   try {
-    const [one, five, fifteen] = readFileSync("/proc/loadavg", "utf8").split(" ").map(Number);
+    const [one = NaN, five = NaN, fifteen = NaN] = readFileSync("/proc/loadavg", "utf8").split(" ").map(Number);
     return { loadavg: [one, five, fifteen] };
   } catch {
     // Not Linux (or /proc hidden): NaN reads as "unknown" in the table and null in JSON.

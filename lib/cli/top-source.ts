@@ -57,17 +57,18 @@ export function parseSample(texts: AttributeTexts, at: number): DeviceSample {
   const mm = fields("mm_stat", texts.mm_stat, 9);
   const io = fields("io_stat", texts.io_stat, 4);
   const stat = texts.stat === undefined ? undefined : fields("stat", texts.stat, 11);
+  // fields() has checked the counts, so every index below exists.
   return {
     at,
-    origDataSize: mm[0],
-    comprDataSize: mm[1],
-    memUsedTotal: mm[2],
-    memUsedMax: mm[4],
-    samePages: mm[5],
-    hugePages: mm[7],
-    failedReads: io[0],
-    failedWrites: io[1],
-    notifyFree: io[3],
+    origDataSize: mm[0]!,
+    comprDataSize: mm[1]!,
+    memUsedTotal: mm[2]!,
+    memUsedMax: mm[4]!,
+    samePages: mm[5]!,
+    hugePages: mm[7]!,
+    failedReads: io[0]!,
+    failedWrites: io[1]!,
+    notifyFree: io[3]!,
     readSectors: stat?.[2] ?? null,
     writeSectors: stat?.[6] ?? null,
   };

@@ -22,7 +22,8 @@ export function parseMaps(text: string): Mapping[] {
   for (const line of text.split("\n")) {
     const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S{4})\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(line);
     if (m === null) continue;
-    out.push({ start: parseInt(m[1], 16), end: parseInt(m[2], 16), perms: m[3], path: m[4].trim() });
+    const [, start = "", end = "", perms = "", path = ""] = m;
+    out.push({ start: parseInt(start, 16), end: parseInt(end, 16), perms, path: path.trim() });
   }
   return out;
 }
