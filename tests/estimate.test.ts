@@ -66,7 +66,8 @@ test(`capture (${runtime}): the captured file holds the child's exact pages, and
     const pid = String(child.pid);
     const file = join(outDir, "held.pages.zst");
     const summary = runCliJson(runtime, ["capture", "--pid", pid, "--range", child.range, "-o", file]);
-    expect(summary.pages).toBe(HELD_PAGE_COUNT);
+    expect(summary.source.pages).toBe(HELD_PAGE_COUNT);
+    expect(summary.source.process.pid).toBe(child.pid);
     expect(summary.compressed).toBeTrue();
     const decoded = new Uint8Array(execFileSync("zstd", ["-q", "-d", "-c", file], { maxBuffer: 2 ** 26 }));
     expect(decoded).toEqualBytes(heldPages());
@@ -108,6 +109,7 @@ test(`entropy (${runtime}): the child's zero, text and random pages land in thei
     const text = shannonEntropy(textPage());
     const bin = (bits: number) => p.bins[Math.min(15, Math.floor(bits / 0.5))];
     expect(p.pages).toBe(HELD_PAGE_COUNT);
+    expect(p.source.process.residency).toBe("pagemap");
     expect(bin(0).routes.same).toBe(ZERO_PAGES);
     expect(bin(text).routes.lz4).toBe(1000);
     expect(bin(8).routes["raw (entropy)"]).toBe(RANDOM_PAGES);

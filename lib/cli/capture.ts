@@ -6,7 +6,7 @@ import { parseOptions, stringOption } from "./args.ts";
 import { EXIT_HELP } from "./exit-codes.ts";
 import { jsonNumber } from "./json.ts";
 import { isZstdName } from "./pages-file.ts";
-import { describeSource, PAGE_SOURCE_OPTIONS, PID_HELP, readPageSource } from "./page-source.ts";
+import { PAGE_SOURCE_OPTIONS, PID_HELP, readPageSource, summarizeSource } from "./page-source.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const CAPTURE_HELP = `Usage: trueno-zram capture --pid PID -o FILE[.zst] [options]
@@ -77,14 +77,12 @@ export function runCapture(argv: readonly string[]): number {
     output,
     compressed: isZstdName(output),
     fileBytes: statSync(output).size,
-    pages: set.pageCount,
-    source: describeSource(set),
-    process: set.process,
+    source: summarizeSource(set),
   };
   process.stdout.write(
     opts.has("json")
       ? JSON.stringify(summary, jsonNumber, 2) + "\n"
-      : `${summary.source}\nwrote ${output} (${summary.fileBytes} bytes${summary.compressed ? ", zstd" : ""})\n`,
+      : `${summary.source.description}\nwrote ${output} (${summary.fileBytes} bytes${summary.compressed ? ", zstd" : ""})\n`,
   );
   return 0;
 }

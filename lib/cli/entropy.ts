@@ -5,7 +5,7 @@ import { parseOptions, stringOption } from "./args.ts";
 import { entropyProfile, type EntropyProfile, ROUTES } from "./entropy-profile.ts";
 import { EXIT_HELP } from "./exit-codes.ts";
 import { jsonNumber } from "./json.ts";
-import { describeSource, PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, readPageSource } from "./page-source.ts";
+import { PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, readPageSource, summarizeSource } from "./page-source.ts";
 import { formatTable } from "./table.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -56,9 +56,11 @@ export function runEntropy(argv: readonly string[]): number {
   const limit = entropyLimitOption(stringOption(opts.get("entropy-limit")));
   const set = readPageSource(opts, file ?? stringOption(opts.get("input")));
   const profile = entropyProfile(set.chunks, choice, limit);
-  const source = describeSource(set);
+  const source = summarizeSource(set);
   process.stdout.write(
-    opts.has("json") ? JSON.stringify({ source, ...profile }, jsonNumber, 2) + "\n" : `${source}\n${formatHistogram(profile)}`,
+    opts.has("json")
+      ? JSON.stringify({ source, ...profile }, jsonNumber, 2) + "\n"
+      : `${source.description}\n${formatHistogram(profile)}`,
   );
   return 0;
 }

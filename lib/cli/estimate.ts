@@ -5,7 +5,7 @@ import { parseOptions, stringOption } from "./args.ts";
 import { EXIT_HELP } from "./exit-codes.ts";
 import { type DeviceEstimate, estimateOnDevice } from "./device-estimate.ts";
 import { jsonNumber } from "./json.ts";
-import { describeSource, PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, type PageSet, readPageSource } from "./page-source.ts";
+import { PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, readPageSource, type SourceSummary, summarizeSource } from "./page-source.ts";
 import { writeEstimateHtml } from "./report-html.ts";
 import { estimateCells } from "./result-tables.ts";
 import { formatTable } from "./table.ts";
@@ -37,8 +37,7 @@ const SPEC = {
 } as const;
 
 export interface EstimateReport {
-  /** process: what reading the process found (absent for a file). */
-  source: { description: string; pages: number; bytes: number; process?: PageSet["process"] };
+  source: SourceSummary;
   results: DeviceEstimate[];
 }
 
@@ -52,7 +51,7 @@ export function runEstimate(argv: readonly string[]): number {
   const reportPath = stringOption(opts.get("report"));
   const set = readPageSource(opts);
   const report: EstimateReport = {
-    source: { description: describeSource(set), pages: set.pageCount, bytes: set.pageCount * 4096, process: set.process },
+    source: summarizeSource(set),
     results: choices.map((choice) => estimateOnDevice(set.chunks, choice)),
   };
   if (reportPath !== undefined) writeEstimateHtml(reportPath, report, set.chunks);

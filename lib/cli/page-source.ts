@@ -81,6 +81,19 @@ export function readPageSource(opts: ParsedOptions, input = stringOption(opts.ge
   return { source: `pid ${pid}`, chunks, pageCount: found.pageCount, process: found };
 }
 
+/** Where the pages came from, as every command's --json names it. */
+export interface SourceSummary {
+  description: string;
+  pages: number;
+  bytes: number;
+  /** What reading the process found (absent for a file). */
+  process?: PageSet["process"];
+}
+
+export function summarizeSource(set: PageSet): SourceSummary {
+  return { description: describeSource(set), pages: set.pageCount, bytes: set.pageCount * PAGE_SIZE, process: set.process };
+}
+
 /** One line on where the pages came from, e.g. for stderr or a report. */
 export function describeSource(set: PageSet): string {
   const p = set.process;
