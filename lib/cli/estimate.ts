@@ -6,6 +6,7 @@ import { EXIT_HELP } from "./exit-codes.ts";
 import { type DeviceEstimate, estimateOnDevice } from "./device-estimate.ts";
 import { jsonNumber } from "./json.ts";
 import { PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, readPageSource, type SourceSummary, summarizeSource } from "./page-source.ts";
+import { progressBar } from "./progress.ts";
 import { writeEstimateHtml } from "./report-html.ts";
 import { estimateCells } from "./result-tables.ts";
 import { formatTable } from "./table.ts";
@@ -50,10 +51,17 @@ export function runEstimate(argv: readonly string[]): number {
   const choices = parseAlgorithmList(stringOption(opts.get("algorithms")) ?? "lz4,zstd,adaptive");
   const reportPath = stringOption(opts.get("report"));
   const set = readPageSource(opts);
-  const report: EstimateReport = {
-    source: summarizeSource(set),
-    results: choices.map((choice) => estimateOnDevice(set.chunks, choice)),
-  };
+  const bar = progressBar();
+  let results: DeviceEstimate[];
+  try {
+    results = choices.map((choice, i) => {
+      bar.update(i / choices.length, `${choice.name}: storing ${set.pageCount} pages`);
+      return estimateOnDevice(set.chunks, choice);
+    });
+  } finally {
+    bar.done();
+  }
+  const report: EstimateReport = { source: summarizeSource(set), results };
   if (reportPath !== undefined) writeEstimateHtml(reportPath, report, set.chunks);
   process.stdout.write(opts.has("json") ? JSON.stringify(report, jsonNumber, 2) + "\n" : formatEstimate(report));
   return 0;
