@@ -17,7 +17,7 @@ test("compiled executable: runs a bench from another folder, finds the library b
     const exe = join(out, "trueno-zram");
     const input = smallPagesFile(16);
     const env = envWithout("TRUENO_ZRAM_LIB");
-    const args = ["bench", "--input", input, "--algorithms", "lz4", "--backends", "auto", "--time-ms", "1", "--json"];
+    const args = ["bench", "--input", input, "--algorithms", "lz4", "--backends", "auto", "--rounds", "1", "--json"];
 
     const r = runCommand([exe, ...args], { cwd: tmpdir(), env });
     expect(r.status, r.stderr).toBe(0);
