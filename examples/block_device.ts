@@ -1,6 +1,6 @@
 // A compressed RAM block device: write 1 MiB requests, read them back, discard, and look at the stats.
 // Run: bun examples/block_device.ts   or   deno run -A examples/block_device.ts
-import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE } from "../mod.ts";
+import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE } from "trueno-zram";
 
 const MiB = 1 << 20;
 const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();

@@ -1,7 +1,7 @@
 // Entropy routing: pages above the threshold (bits per byte) are stored raw without a compression
 // attempt; same-filled pages are stored as their pattern; the rest go through the SIMD codec.
 // Run: bun examples/entropy_routing.ts   or   deno run -A examples/entropy_routing.ts
-import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "../mod.ts";
+import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "trueno-zram";
 
 function page(fill: (i: number) => number): Uint8Array {
   return Uint8Array.from({ length: PAGE_SIZE }, (_, i) => fill(i));

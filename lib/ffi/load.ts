@@ -176,7 +176,10 @@ function open(found: { source: string; path: string }): NativeLibrary {
   const { source, path } = found;
   // Bun reads files embedded in a compiled executable (/$bunfs/...) directly.
   if (!path.startsWith("/$bunfs/") && !existsSync(path)) {
-    throw new TruenoError("LibraryNotFound", `no native library at ${path} (from ${source}); ${fixFor(safePlatform())}`);
+    const fix = source.startsWith("package")
+      ? `reinstall ${source.slice("package ".length)}, whose library file is missing`
+      : `point ${source} at an existing libtrueno_zram.so, or drop it to use the installed package`;
+    throw new TruenoError("LibraryNotFound", `no native library at ${path} (from ${source}). Fix: ${fix} (${BUILD_HINT}).`);
   }
   let lib: NativeLibrary;
   try {
