@@ -95,12 +95,7 @@ function fromInstalledPackage(packageName: string): Candidate {
 /** Deno running this module from JSR or another non-file URL: the platform package through npm:. */
 async function importRemotePackage(): Promise<Candidate | undefined> {
   if (moduleIsFile || isBun) return undefined;
-  let platform: string;
-  try {
-    platform = currentPlatform();
-  } catch {
-    return undefined; // no read permission: reported when the library is needed
-  }
+  const platform = currentPlatform();
   if (!PREBUILT_PLATFORMS.includes(platform)) return undefined;
   const specifier = `npm:${platformPackage(platform)}@${PACKAGE_VERSION}`;
   try {
@@ -135,17 +130,9 @@ function candidates(platform: string): Candidate[] {
   return list;
 }
 
-function safePlatform(): string {
-  try {
-    return currentPlatform();
-  } catch {
-    return `${process.platform}-${process.arch}`;
-  }
-}
-
 /** The first candidate with a library; throws LibraryNotFound listing every place when there is none. */
 function locate(): Candidate & { path: string } {
-  const platform = safePlatform();
+  const platform = currentPlatform();
   const list = candidates(platform);
   const chosen = list.find((c) => c.path !== undefined && c.absent === undefined);
   if (chosen?.path !== undefined) return { ...chosen, path: chosen.path };

@@ -24,7 +24,16 @@ const LOADERS: Record<string, { glibc: string; musl: string }> = {
 export function currentPlatform(): string {
   const base = `${process.platform}-${process.arch}`;
   if (process.platform !== "linux") return base;
+  return `${base}-${isMusl() ? "musl" : "gnu"}`;
+}
+
+/** musl when only its loader is present; glibc, the common case, when the loaders cannot be read (Deno's
+ * --allow-read narrowed to the library). */
+function isMusl(): boolean {
   const loaders = LOADERS[process.arch];
-  const musl = loaders !== undefined && !existsSync(loaders.glibc) && existsSync(loaders.musl);
-  return `${base}-${musl ? "musl" : "gnu"}`;
+  try {
+    return loaders !== undefined && !existsSync(loaders.glibc) && existsSync(loaders.musl);
+  } catch {
+    return false;
+  }
 }

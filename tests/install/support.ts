@@ -33,9 +33,13 @@ export interface Registry {
   close(): void;
 }
 
-/** Starts tests/install/registry.ts over the tarballs; resolves once it prints its URL. */
-export function startRegistry(): Promise<Registry> {
-  const child = spawn(bun, [join(repoRoot, "tests", "install", "registry.ts"), tarballs()], {
+/**
+ * Starts tests/install/registry.ts over the tarballs (and, with `sourceDir`, that folder's modules under
+ * /src/); resolves once it prints its URL.
+ */
+export function startRegistry(sourceDir?: string): Promise<Registry> {
+  const args = [join(repoRoot, "tests", "install", "registry.ts"), tarballs(), ...(sourceDir ? [sourceDir] : [])];
+  const child = spawn(bun, args, {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
