@@ -30,7 +30,10 @@ test("compiled executable: one file, runs a bench from an empty folder under env
     expect(bad.status).toBe(2);
 
     // an explicit TRUENO_ZRAM_LIB wins over the embedded library
-    const missing = runCommand(["/usr/bin/env", "-i", `TRUENO_ZRAM_LIB=${join(out, "none.so")}`, exe, ...args], { cwd: empty, env: {} });
+    const missing = runCommand(["/usr/bin/env", "-i", `TRUENO_ZRAM_LIB=${join(out, "none.so")}`, exe, ...args], {
+      cwd: empty,
+      env: {},
+    });
     expect(missing.status).toBe(1);
     expect(missing.stderr.includes("LibraryNotFound") && missing.stderr.includes("none.so"), missing.stderr).toBeTrue();
   } finally {

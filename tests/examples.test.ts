@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, repoRoot, test } from "./harness.ts";
-import { bun, deno, freshProject, removeProject, run, startRegistry, userEnv } from "./install/support.ts";
+import { bun, deno, inFreshProject, removeProject, run } from "./install/support.ts";
 
 const EXAMPLES: [string, RegExp[]][] = [
   ["block_device", [/read back 3 MiB: identical/, /discarded 1 MiB: reads as zeros/, /pages stored\s+512/, /gpu 0/]],
@@ -17,7 +17,11 @@ const EXAMPLES: [string, RegExp[]][] = [
     /\/dev\/zram0 lz4\s+64M\s+4M/,
     /after reset, initstate 0/,
   ]],
-  ["entropy_routing", [/zeros\s+0\.000\s+same-fill/, /random\s+7\.\d+\s+raw \(entropy, not compressed\)/, /text\s+3\.\d+\s+(simd|scalar) codec/]],
+  ["entropy_routing", [
+    /zeros\s+0\.000\s+same-fill/,
+    /random\s+7\.\d+\s+raw \(entropy, not compressed\)/,
+    /text\s+3\.\d+\s+(simd|scalar) codec/,
+  ]],
 ];
 
 /** Deno's permissions for the examples, as docs/API.md lists them (sys: SysfsInterface's disksize check). */
@@ -28,57 +32,49 @@ function checkOutput(example: string, output: string, expected: RegExp[]): void 
 }
 
 function copyExamples(project: string): void {
-  for (const [example] of EXAMPLES) copyFileSync(join(repoRoot, "examples", `${example}.ts`), join(project, `${example}.ts`));
+  for (const [example] of EXAMPLES) {
+    copyFileSync(join(repoRoot, "examples", `${example}.ts`), join(project, `${example}.ts`));
+  }
 }
 
 test("the single-file examples run when copied into a fresh Bun project", async () => {
-  const registry = await startRegistry();
-  const project = freshProject();
-  try {
-    const env = userEnv(project, registry);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ type: "module", dependencies: { "trueno-zram": "^0.1.0" } }));
+  await inFreshProject({}, ({ dir: project, env }) => {
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ type: "module", dependencies: { "trueno-zram": "^0.1.0" } }),
+    );
     run(project, env, [bun, "install"]);
     copyExamples(project);
-    for (const [example, expected] of EXAMPLES) checkOutput(example, run(project, env, [bun, `${example}.ts`]), expected);
-  } finally {
-    registry.close();
-    removeProject(project);
-  }
+    for (const [example, expected] of EXAMPLES) {
+      checkOutput(example, run(project, env, [bun, `${example}.ts`]), expected);
+    }
+  });
 });
 
 test("the single-file examples run when copied into a fresh Deno project", async () => {
-  const registry = await startRegistry();
-  const project = freshProject();
-  try {
-    const env = userEnv(project, registry);
+  await inFreshProject({}, ({ dir: project, env }) => {
     writeFileSync(join(project, "deno.json"), JSON.stringify({ imports: { "trueno-zram": "npm:trueno-zram@^0.1.0" } }));
     copyExamples(project);
     for (const [example, expected] of EXAMPLES) {
       checkOutput(example, run(project, env, [deno, "run", ...DENO_PERMISSIONS, `${example}.ts`]), expected);
     }
-  } finally {
-    registry.close();
-    removeProject(project);
-  }
+  });
 });
 
 test("examples/compiled-app: one executable with the library inside, run alone from an empty folder under env -i", async () => {
-  const registry = await startRegistry();
-  const project = freshProject("compiled-app");
   const empty = mkdtempSync(join(tmpdir(), "trueno-empty-"));
   try {
-    const env = userEnv(project, registry);
-    run(project, env, [bun, "install"]);
-    run(project, env, [bun, "build", "--compile", "app.ts", "--outfile", "app"]);
-    renameSync(join(project, "app"), join(empty, "app"));
-    removeProject(project); // nothing of the project, its node_modules included, is left to find
-    mkdirSync(join(empty, "cwd"));
-    const output = run(join(empty, "cwd"), {}, ["env", "-i", join(empty, "app")]);
-    expect(/compiled app: round trip verified, 64 pages in \d+ bytes/.test(output), output).toBeTrue();
-    expect(/library: \/\$bunfs\//.test(output), output).toBeTrue();
+    await inFreshProject({ example: "compiled-app" }, ({ dir: project, env }) => {
+      run(project, env, [bun, "install"]);
+      run(project, env, [bun, "build", "--compile", "app.ts", "--outfile", "app"]);
+      renameSync(join(project, "app"), join(empty, "app"));
+      removeProject(project); // nothing of the project, its node_modules included, is left to find
+      mkdirSync(join(empty, "cwd"));
+      const output = run(join(empty, "cwd"), {}, ["/usr/bin/env", "-i", join(empty, "app")]);
+      expect(/compiled app: round trip verified, 64 pages in \d+ bytes/.test(output), output).toBeTrue();
+      expect(/library: \/\$bunfs\//.test(output), output).toBeTrue();
+    });
   } finally {
-    registry.close();
-    removeProject(project);
     removeProject(empty);
   }
 });

@@ -5,24 +5,14 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "./harness.ts";
-import {
-  bun,
-  deno,
-  freshProject,
-  provideNodeTypes,
-  removeProject,
-  run,
-  startRegistry,
-  tarballNames,
-  tarballs,
-  tsc,
-  userEnv,
-} from "./install/support.ts";
+import { bun, deno, inFreshProject, provideNodeTypes, run, tarballNames, tarballs, tsc } from "./install/support.ts";
 
 const ROUND_TRIP = /round trip verified, 4 pages \(same,same,zstd,raw\) in \d+ bytes/;
 
 function manifestOf(tarball: string): Record<string, unknown> {
-  return JSON.parse(execFileSync("tar", ["-xzOf", join(tarballs(), tarball), "package/package.json"], { encoding: "utf8" }));
+  return JSON.parse(
+    execFileSync("tar", ["-xzOf", join(tarballs(), tarball), "package/package.json"], { encoding: "utf8" }),
+  );
 }
 
 test("pack.sh: the main package and one per platform, within budget, with nothing users do not need", () => {
@@ -54,10 +44,7 @@ test("pack.sh: the main package and one per platform, within budget, with nothin
 });
 
 test("a fresh Bun project installs trueno-zram from the tarballs, runs, and type-checks (bun init tsconfig)", async () => {
-  const registry = await startRegistry();
-  const project = freshProject("bun-project");
-  try {
-    const env = userEnv(project, registry);
+  await inFreshProject({ example: "bun-project" }, ({ dir: project, env, registry }) => {
     // The registry serves only our packages: @types/bun is replaced by provideNodeTypes below.
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
     delete manifest.devDependencies;
@@ -73,30 +60,30 @@ test("a fresh Bun project installs trueno-zram from the tarballs, runs, and type
     expect(ROUND_TRIP.test(run(project, env, [bun, "index.ts"]))).toBeTrue();
 
     provideNodeTypes(project);
-    const tsconfig = readFileSync(join(project, "tsconfig.json"), "utf8").replace('"types": ["bun"]', '"types": ["node"]');
+    const tsconfig = readFileSync(join(project, "tsconfig.json"), "utf8").replace(
+      '"types": ["bun"]',
+      '"types": ["node"]',
+    );
     writeFileSync(join(project, "tsconfig.json"), tsconfig);
     run(project, env, [tsc, "--noEmit", "-p", project]);
-  } finally {
-    registry.close();
-    removeProject(project);
-  }
+  });
 });
 
 test("a fresh Deno project imports npm:trueno-zram, runs with narrow permissions, and deno check passes", async () => {
-  const registry = await startRegistry();
-  const project = freshProject("deno-project");
-  try {
-    const env = userEnv(project, registry);
-    const output = run(project, env, [deno, "run", "--allow-ffi", "--allow-read", "--allow-env=TRUENO_ZRAM_LIB", "main.ts"]);
+  await inFreshProject({ example: "deno-project" }, ({ dir: project, env }) => {
+    const output = run(project, env, [
+      deno,
+      "run",
+      "--allow-ffi",
+      "--allow-read",
+      "--allow-env=TRUENO_ZRAM_LIB",
+      "main.ts",
+    ]);
     expect(ROUND_TRIP.test(output), output).toBeTrue();
     // deno.json turns on noUncheckedIndexedAccess on top of Deno's strict defaults.
     run(project, env, [deno, "check", "main.ts"]);
     const npmCache = join(project, ".cache", "deno", "npm");
     const cached = readdirSync(npmCache, { recursive: true }).map(String);
     expect(cached.some((p) => p.includes("linux-x64-gnu")), cached.join("\n")).toBeTrue();
-  } finally {
-    registry.close();
-    removeProject(project);
-  }
+  });
 });
-

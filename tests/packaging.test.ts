@@ -8,7 +8,7 @@ import process from "node:process";
 import { currentPlatform, platformPackage } from "../lib/ffi/platform.ts";
 import { symbols } from "../lib/ffi/symbols.ts";
 import { expect, repoRoot, runtime, test } from "./harness.ts";
-import { deno, freshProject, removeProject, run, startRegistry, userEnv } from "./install/support.ts";
+import { deno, inFreshProject, run } from "./install/support.ts";
 
 const bun = `${repoRoot}node_modules/.bin/bun`;
 
@@ -26,9 +26,7 @@ function stubLibrary(name: string, names: string[], version: number): string {
   const dir = `${repoRoot}.cache/stub-libs`;
   mkdirSync(dir, { recursive: true });
   const source = names.map((n) =>
-    n === "tz_abi_version"
-      ? `int tz_abi_version(void) { return ${version}; }`
-      : `int ${n}(void) { return -4; }`
+    n === "tz_abi_version" ? `int tz_abi_version(void) { return ${version}; }` : `int ${n}(void) { return -4; }`
   ).join("\n");
   writeFileSync(`${dir}/${name}.c`, source + "\n");
   execFileSync("gcc", ["-shared", "-fPIC", "-o", `${dir}/${name}.so`, `${dir}/${name}.c`]);
@@ -51,17 +49,21 @@ test("with no library anywhere, LibraryNotFound lists every place looked at and 
   // The module alone, as an installed package without its platform package: no zig-out beside it.
   const copy = mkdtempSync(join(tmpdir(), "trueno-noload-"));
   try {
-    for (const path of ["mod.ts", "lib", "tests/fixtures/load-error.ts"]) cpSync(join(repoRoot, path), join(copy, path), { recursive: true });
+    for (const path of ["mod.ts", "lib", "tests/fixtures/load-error.ts"]) {
+      cpSync(join(repoRoot, path), join(copy, path), { recursive: true });
+    }
     const result = loadWith(undefined, copy);
     expect(result.code).toBe("LibraryNotFound");
-    for (const part of [
-      "setLibraryPath(): not called",
-      "TRUENO_ZRAM_LIB environment variable: not set",
-      "useEmbeddedLibrary(): not called",
-      `package ${platformPackage(currentPlatform())}: not installed`,
-      `source build: not built (${join(copy, "zig-out", "lib", "libtrueno_zram.so")})`,
-      `bun add ${platformPackage(currentPlatform())}@0.1.0`,
-    ]) expect(result.message!.includes(part), `${part} in ${result.message}`).toBeTrue();
+    for (
+      const part of [
+        "setLibraryPath(): not called",
+        "TRUENO_ZRAM_LIB environment variable: not set",
+        "useEmbeddedLibrary(): not called",
+        `package ${platformPackage(currentPlatform())}: not installed`,
+        `source build: not built (${join(copy, "zig-out", "lib", "libtrueno_zram.so")})`,
+        `bun add ${platformPackage(currentPlatform())}@0.1.0`,
+      ]
+    ) expect(result.message!.includes(part), `${part} in ${result.message}`).toBeTrue();
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
@@ -81,10 +83,7 @@ test("a library of another ABI version is AbiMismatch", () => {
 });
 
 test("Deno importing mod.ts from an http URL loads, and takes the library from the npm platform package", async () => {
-  const registry = await startRegistry(repoRoot);
-  const project = freshProject();
-  try {
-    const env = userEnv(project, registry);
+  await inFreshProject({ sourceDir: repoRoot }, ({ dir: project, env, registry }) => {
     writeFileSync(
       join(project, "main.ts"),
       `import { CompressorBuilder, libraryPath } from "${registry.url}/src/mod.ts";\n` +
@@ -94,8 +93,5 @@ test("Deno importing mod.ts from an http URL loads, and takes the library from t
     const output = run(project, env, [deno, "run", `--allow-import=${host}`, "--allow-ffi", "--allow-read", "main.ts"]);
     const expected = `/${platformPackage(currentPlatform())}/0.1.0/libtrueno_zram.so`;
     expect(output.trim().endsWith(expected), output).toBeTrue();
-  } finally {
-    registry.close();
-    removeProject(project);
-  }
+  });
 });

@@ -37,7 +37,12 @@ const ENTRIES = ["mod.ts", "lib/cli/main.ts"];
 /** Output of a command that is expected to fail when there are errors. */
 function outputOf(argv: string[], cwd: string): string {
   try {
-    return execFileSync(argv[0]!, argv.slice(1), { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    return execFileSync(argv[0]!, argv.slice(1), {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
     return `${e.stdout ?? ""}\n${e.stderr ?? ""}`;

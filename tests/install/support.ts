@@ -53,6 +53,31 @@ export function startRegistry(sourceDir?: string): Promise<Registry> {
   });
 }
 
+/** A fresh project with the local registry up, as `inFreshProject` hands it to its body. */
+export interface Project {
+  dir: string;
+  env: Record<string, string>;
+  registry: Registry;
+}
+
+/**
+ * Runs `body` in a fresh project (a copy of examples/<example> when given) with the local registry up (also
+ * serving `sourceDir`'s modules when given); removes both afterwards.
+ */
+export async function inFreshProject(
+  options: { example?: string; sourceDir?: string },
+  body: (project: Project) => void | Promise<void>,
+): Promise<void> {
+  const registry = await startRegistry(options.sourceDir);
+  const dir = freshProject(options.example);
+  try {
+    await body({ dir, env: userEnv(dir, registry), registry });
+  } finally {
+    registry.close();
+    removeProject(dir);
+  }
+}
+
 /** A fresh directory under the system temp folder, optionally filled with a copy of `fromExample`. */
 export function freshProject(fromExample?: string): string {
   const dir = mkdtempSync(join(tmpdir(), "trueno-install-"));
@@ -96,6 +121,9 @@ export function run(cwd: string, env: Record<string, string>, argv: string[]): s
  */
 export function provideNodeTypes(project: string): void {
   for (const name of ["@types/node", "undici-types"]) {
-    cpSync(join(repoRoot, "node_modules", name), join(project, "node_modules", name), { recursive: true, dereference: true });
+    cpSync(join(repoRoot, "node_modules", name), join(project, "node_modules", name), {
+      recursive: true,
+      dereference: true,
+    });
   }
 }
