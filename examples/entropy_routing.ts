@@ -32,9 +32,13 @@ samples.forEach(([name, data], i) => {
     ? "raw (entropy, not compressed)"
     : after.hugePages > before.hugePages
     ? "codec tried, no gain: stored raw (huge)"
-    : `${after.simdPages > before.simdPages ? "simd" : "scalar"} codec, ${after.comprDataSize - before.comprDataSize} bytes`;
+    : `${after.simdPages > before.simdPages ? "simd" : "scalar"} codec, ${
+      after.comprDataSize - before.comprDataSize
+    } bytes`;
   console.log(`${name.padEnd(15)} ${shannonEntropy(data).toFixed(3).padStart(7)}  ${path}`);
 });
 const s = device.stats();
-console.log(`same ${s.sameFillPathPages}, simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`);
+console.log(
+  `same ${s.sameFillPathPages}, simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`,
+);
 compressor.close();

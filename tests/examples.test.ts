@@ -78,3 +78,19 @@ test("examples/compiled-app: one executable with the library inside, run alone f
     removeProject(empty);
   }
 });
+
+test("examples/compiled-app as a bundle (bun build): the library copied beside it, found from any folder", async () => {
+  const empty = mkdtempSync(join(tmpdir(), "trueno-empty-"));
+  try {
+    await inFreshProject({ example: "compiled-app" }, ({ dir: project, env }) => {
+      run(project, env, [bun, "install"]);
+      run(project, env, [bun, "build", "app.ts", "--target", "bun", "--outdir", join(empty, "out")]);
+      removeProject(project);
+      const output = run(tmpdir(), env, [bun, join(empty, "out", "app.js")]);
+      expect(/compiled app: round trip verified, 64 pages in \d+ bytes/.test(output), output).toBeTrue();
+      expect(output.includes(`library: ${join(empty, "out")}/libtrueno_zram-`), output).toBeTrue();
+    });
+  } finally {
+    removeProject(empty);
+  }
+});

@@ -9,7 +9,7 @@
 // When none is there, the error lists each place, why it did not apply, and the exact fix.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ABI_VERSION } from "./abi.ts";
@@ -57,11 +57,14 @@ export function setLibraryPath(path: string): void {
 /**
  * Uses a library embedded in a standalone executable, unless setLibraryPath or TRUENO_ZRAM_LIB name another.
  * `path` is what `import library from "@trueno-zram/linux-x64-gnu/embed"` gives: under `bun build --compile`
- * the library file travels inside the executable (see docs/INSTALL.md).
+ * the library file travels inside the executable, under `bun build` it is copied beside the bundle
+ * (see docs/INSTALL.md).
  */
 export function useEmbeddedLibrary(path: string): void {
   requireNonEmpty(path, "useEmbeddedLibrary");
-  embeddedPath = path;
+  // `bun build` (a bundle, not an executable) gives the asset's path relative to the bundle, which holds
+  // this module too.
+  embeddedPath = isAbsolute(path) || !moduleIsFile ? path : fileURLToPath(new URL(path, import.meta.url));
 }
 
 /** TRUENO_ZRAM_LIB, read only where Deno already grants it (no permission prompt at load). */
@@ -118,14 +121,19 @@ function fromSourceBuild(): Candidate {
 /** Every place in lookup order; the first with a path and nothing absent is the one. */
 function candidates(platform: string): Candidate[] {
   const list: Candidate[] = [
-    explicitPath ? { source: "setLibraryPath()", path: explicitPath } : { source: "setLibraryPath()", absent: "not called" },
+    explicitPath
+      ? { source: "setLibraryPath()", path: explicitPath }
+      : { source: "setLibraryPath()", absent: "not called" },
     fromEnvironment(),
     embeddedPath
       ? { source: "useEmbeddedLibrary()", path: embeddedPath }
       : { source: "useEmbeddedLibrary()", absent: "not called" },
   ];
   if (PREBUILT_PLATFORMS.includes(platform)) list.push(fromInstalledPackage(platformPackage(platform)));
-  else list.push({ source: "prebuilt packages", absent: `none for ${platform} (only ${PREBUILT_PLATFORMS.join(", ")})` });
+  else {list.push({
+      source: "prebuilt packages",
+      absent: `none for ${platform} (only ${PREBUILT_PLATFORMS.join(", ")})`,
+    });}
   list.push(fromSourceBuild());
   return list;
 }
@@ -137,7 +145,10 @@ function locate(): Candidate & { path: string } {
   const chosen = list.find((c) => c.path !== undefined && c.absent === undefined);
   if (chosen?.path !== undefined) return { ...chosen, path: chosen.path };
   const tried = list.map((c) => `  - ${c.source}: ${c.absent}${c.path ? ` (${c.path})` : ""}`).join("\n");
-  throw new TruenoError("LibraryNotFound", `no native library for ${platform}. Looked at:\n${tried}\n${fixFor(platform)}`);
+  throw new TruenoError(
+    "LibraryNotFound",
+    `no native library for ${platform}. Looked at:\n${tried}\n${fixFor(platform)}`,
+  );
 }
 
 function fixFor(platform: string): string {
@@ -166,7 +177,10 @@ function open(found: { source: string; path: string }): NativeLibrary {
     const fix = source.startsWith("package")
       ? `reinstall ${source.slice("package ".length)}, whose library file is missing`
       : `point ${source} at an existing libtrueno_zram.so, or drop it to use the installed package`;
-    throw new TruenoError("LibraryNotFound", `no native library at ${path} (from ${source}). Fix: ${fix} (${BUILD_HINT}).`);
+    throw new TruenoError(
+      "LibraryNotFound",
+      `no native library at ${path} (from ${source}). Fix: ${fix} (${BUILD_HINT}).`,
+    );
   }
   let lib: NativeLibrary;
   try {

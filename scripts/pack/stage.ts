@@ -67,7 +67,9 @@ function stagePlatform(platform: string): string {
   const template = join(root, "packages", "platform-files");
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(root, "packages", platform, "package.json"), join(dir, "package.json"));
-  for (const file of ["index.js", "index.d.ts", "embed.js", "embed.d.ts"]) copyFileSync(join(template, file), join(dir, file));
+  for (const file of ["index.js", "index.d.ts", "embed.js", "embed.d.ts"]) {
+    copyFileSync(join(template, file), join(dir, file));
+  }
   const readme = readFileSync(join(template, "README.md"), "utf8").replaceAll("PLATFORM", platform);
   writeFileSync(join(dir, "README.md"), readme);
   copyFileSync(join(root, "LICENSE"), join(dir, "LICENSE"));
@@ -91,7 +93,11 @@ function pack(dir: string, allowed: RegExp, budget: number): { file: string; byt
 
 mkdirSync(out, { recursive: true });
 const results = [
-  pack(stageMain(), /^(package\.json|README\.md|LICENSE|mod\.(js|d\.ts)|lib\/.+\.(js|d\.ts)|docs\/.+\.md)$/, MAIN_BUDGET),
+  pack(
+    stageMain(),
+    /^(package\.json|README\.md|LICENSE|mod\.(js|d\.ts)|lib\/.+\.(js|d\.ts)|docs\/.+\.md)$/,
+    MAIN_BUDGET,
+  ),
   ...PREBUILT_PLATFORMS.map((p) =>
     pack(
       stagePlatform(p),
