@@ -44,7 +44,7 @@ test("pack.sh: the main package and one per platform, within budget, with nothin
 });
 
 test("a fresh Bun project installs trueno-zram from the tarballs, runs, and type-checks (bun init tsconfig)", async () => {
-  await inFreshProject({ example: "bun-project" }, ({ dir: project, env, registry }) => {
+  await inFreshProject({ example: "bun-project" }, ({ dir: project, env }) => {
     // The registry serves only our packages: @types/bun is replaced by provideNodeTypes below.
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
     delete manifest.devDependencies;
