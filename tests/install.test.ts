@@ -4,8 +4,21 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { currentPlatform, platformPackage } from "../lib/ffi/platform.ts";
 import { expect, test } from "./harness.ts";
-import { bun, deno, inFreshProject, provideNodeTypes, run, tarballNames, tarballs, tsc } from "./install/support.ts";
+import {
+  bun,
+  deno,
+  freshProject,
+  inFreshProject,
+  provideNodeTypes,
+  removeProject,
+  run,
+  tarballNames,
+  tarballs,
+  tsc,
+  userEnv,
+} from "./install/support.ts";
 
 const ROUND_TRIP = /round trip verified, 4 pages \(same,same,zstd,raw\) in \d+ bytes/;
 
@@ -86,4 +99,28 @@ test("a fresh Deno project imports npm:trueno-zram, runs with narrow permissions
     const cached = readdirSync(npmCache, { recursive: true }).map(String);
     expect(cached.some((p) => p.includes("linux-x64-gnu")), cached.join("\n")).toBeTrue();
   });
+});
+
+test("a Bun project adds the two local tarballs with no registry reachable", () => {
+  const project = freshProject();
+  try {
+    const env = userEnv(project);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ type: "module" }));
+    const platform = currentPlatform();
+    run(project, env, [
+      bun,
+      "add",
+      join(tarballs(), "trueno-zram-0.1.0.tgz"),
+      join(tarballs(), `trueno-zram-${platform}-0.1.0.tgz`),
+    ]);
+    writeFileSync(
+      join(project, "main.ts"),
+      `import { libraryPath, CompressorBuilder } from "trueno-zram";\n` +
+        `new CompressorBuilder().build().close();\nconsole.log(libraryPath());\n`,
+    );
+    const output = run(project, env, [bun, "main.ts"]);
+    expect(output.trim()).toBe(join(project, "node_modules", platformPackage(platform), "libtrueno_zram.so"));
+  } finally {
+    removeProject(project);
+  }
 });

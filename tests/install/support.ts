@@ -89,16 +89,20 @@ export function removeProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A registry address where nothing listens (port 9, discard): any registry request fails at once. */
+const NO_REGISTRY = "http://127.0.0.1:9";
+
 /**
- * The environment of a user's shell pointed at the local registry: nothing of this repository (no
- * TRUENO_ZRAM_LIB), and package caches inside the project, so that no earlier tarball is reused.
+ * The environment of a user's shell pointed at the local registry (without one: at no registry at all):
+ * nothing of this repository (no TRUENO_ZRAM_LIB), and package caches inside the project, so that no
+ * earlier tarball is reused.
  */
-export function userEnv(project: string, registry: Registry): Record<string, string> {
+export function userEnv(project: string, registry?: Registry): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== "TRUENO_ZRAM_LIB") env[k] = v;
   return {
     ...env,
-    NPM_CONFIG_REGISTRY: `${registry.url}/`,
+    NPM_CONFIG_REGISTRY: `${registry?.url ?? NO_REGISTRY}/`,
     BUN_INSTALL_CACHE_DIR: join(project, ".cache", "bun"),
     DENO_DIR: join(project, ".cache", "deno"),
     NO_COLOR: "1",
