@@ -1,8 +1,8 @@
 // The npm packages as users get them: scripts/pack.sh's tarballs, installed from a local registry into
 // fresh Bun and Deno projects in temporary directories (no repository beside them, no network), where the
 // examples' project runs and type-checks with the strictest settings those runtimes' templates use.
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { currentPlatform, platformPackage } from "../lib/ffi/platform.ts";
 import { expect, test } from "./harness.ts";
@@ -118,8 +118,16 @@ test("a Bun project adds the two local tarballs with no registry reachable", () 
       `import { libraryPath, CompressorBuilder } from "trueno-zram";\n` +
         `new CompressorBuilder().build().close();\nconsole.log(libraryPath());\n`,
     );
-    const output = run(project, env, [bun, "main.ts"]);
-    expect(output.trim()).toBe(join(project, "node_modules", platformPackage(platform), "libtrueno_zram.so"));
+    const library = join(project, "node_modules", platformPackage(platform), "libtrueno_zram.so");
+    expect(run(project, env, [bun, "main.ts"]).trim()).toBe(library);
+
+    // A platform package that lost its library: the error names the file and the exact reinstall.
+    rmSync(library);
+    const broken = spawnSync(bun, ["main.ts"], { cwd: project, env, encoding: "utf8" });
+    expect(broken.status).toBe(1);
+    const fix = `no native library at ${library} (from package ${platformPackage(platform)}). ` +
+      `Fix: reinstall ${platformPackage(platform)}@0.1.0`;
+    expect(broken.stderr.includes(fix), broken.stderr).toBeTrue();
   } finally {
     removeProject(project);
   }

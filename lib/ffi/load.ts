@@ -71,7 +71,10 @@ export function useEmbeddedLibrary(path: string): void {
 function fromEnvironment(): Candidate {
   const source = `${ENV_VARIABLE} environment variable`;
   const deno = (globalThis as { Deno?: DenoPermissions }).Deno;
-  if (!isBun && deno?.permissions.querySync({ name: "env", variable: ENV_VARIABLE }).state !== "granted") {
+  if (
+    !isBun && deno !== undefined &&
+    deno.permissions.querySync({ name: "env", variable: ENV_VARIABLE }).state !== "granted"
+  ) {
     return { source, absent: `not readable without --allow-env=${ENV_VARIABLE}` };
   }
   const value = process.env[ENV_VARIABLE];
@@ -118,24 +121,25 @@ function fromSourceBuild(): Candidate {
   return existsSync(path) ? { source, path } : { source, path, absent: "not built" };
 }
 
+/** A place set by a call of this module: its path, or "not called". */
+function fromCall(source: string, path: string | undefined): Candidate {
+  return path === undefined ? { source, absent: "not called" } : { source, path };
+}
+
+function fromPrebuilt(platform: string): Candidate {
+  if (PREBUILT_PLATFORMS.includes(platform)) return fromInstalledPackage(platformPackage(platform));
+  return { source: "prebuilt packages", absent: `none for ${platform} (only ${PREBUILT_PLATFORMS.join(", ")})` };
+}
+
 /** Every place in lookup order; the first with a path and nothing absent is the one. */
 function candidates(platform: string): Candidate[] {
-  const list: Candidate[] = [
-    explicitPath
-      ? { source: "setLibraryPath()", path: explicitPath }
-      : { source: "setLibraryPath()", absent: "not called" },
+  return [
+    fromCall("setLibraryPath()", explicitPath),
     fromEnvironment(),
-    embeddedPath
-      ? { source: "useEmbeddedLibrary()", path: embeddedPath }
-      : { source: "useEmbeddedLibrary()", absent: "not called" },
+    fromCall("useEmbeddedLibrary()", embeddedPath),
+    fromPrebuilt(platform),
+    fromSourceBuild(),
   ];
-  if (PREBUILT_PLATFORMS.includes(platform)) list.push(fromInstalledPackage(platformPackage(platform)));
-  else {list.push({
-      source: "prebuilt packages",
-      absent: `none for ${platform} (only ${PREBUILT_PLATFORMS.join(", ")})`,
-    });}
-  list.push(fromSourceBuild());
-  return list;
 }
 
 /** The first candidate with a library; throws LibraryNotFound listing every place when there is none. */
@@ -170,16 +174,23 @@ export function libraryPath(): string {
   }
 }
 
+/** What to do when the library from `source` is missing, cannot be opened or is of another version. */
+function remedyFor(source: string): string {
+  if (source.startsWith("package ") || source.startsWith("npm:")) {
+    return `reinstall ${platformPackage(currentPlatform())}@${PACKAGE_VERSION}, the version of this module`;
+  }
+  if (source === "source build") return "rebuild it: `bash scripts/build.sh`";
+  return `point ${source} at a libtrueno_zram.so of this version, or drop it to use the installed package ` +
+    `(${BUILD_HINT})`;
+}
+
 function open(found: { source: string; path: string }): NativeLibrary {
   const { source, path } = found;
   // Bun reads files embedded in a compiled executable (/$bunfs/...) directly.
   if (!path.startsWith("/$bunfs/") && !existsSync(path)) {
-    const fix = source.startsWith("package")
-      ? `reinstall ${source.slice("package ".length)}, whose library file is missing`
-      : `point ${source} at an existing libtrueno_zram.so, or drop it to use the installed package`;
     throw new TruenoError(
       "LibraryNotFound",
-      `no native library at ${path} (from ${source}). Fix: ${fix} (${BUILD_HINT}).`,
+      `no native library at ${path} (from ${source}). Fix: ${remedyFor(source)}.`,
     );
   }
   let lib: NativeLibrary;
@@ -189,13 +200,14 @@ function open(found: { source: string; path: string }): NativeLibrary {
     const reason = cause instanceof Error ? cause.message : String(cause);
     // A library that opens but lacks a symbol of the table is a stale or foreign build.
     const code = /symbol/i.test(reason) ? "AbiMismatch" : "LibraryNotFound";
-    throw new TruenoError(code, `cannot open ${path} from ${source} (${reason}); ${BUILD_HINT}`);
+    throw new TruenoError(code, `cannot open ${path} from ${source} (${reason}). Fix: ${remedyFor(source)}.`);
   }
   const version = lib.symbols.tz_abi_version();
   if (version !== ABI_VERSION) {
     throw new TruenoError(
       "AbiMismatch",
-      `${path} from ${source} has ABI version ${version} but this module needs ${ABI_VERSION}; ${BUILD_HINT}`,
+      `${path} from ${source} has ABI version ${version} but this module needs ${ABI_VERSION}. ` +
+        `Fix: ${remedyFor(source)}.`,
     );
   }
   return lib;
