@@ -52,6 +52,7 @@ test("pack.sh: the main package and one per platform, within budget, with nothin
     "@trueno-zram/linux-arm64-gnu": "0.1.0",
   });
   expect(main.license).toBe("MIT");
+  expect(Object.keys(main.engines as object)).toEqual(["bun", "deno"]);
   const arm = manifestOf("trueno-zram-linux-arm64-gnu-0.1.0.tgz");
   expect([arm.os, arm.cpu, arm.libc]).toEqual([["linux"], ["arm64"], ["glibc"]]);
 });
@@ -131,4 +132,14 @@ test("a Bun project adds the two local tarballs with no registry reachable", () 
   } finally {
     removeProject(project);
   }
+});
+
+test("under Node the package imports and says plainly that it needs Bun or Deno", () => {
+  const mod = join(tarballs(), "..", "stage", "trueno-zram", "mod.js");
+  const script = `import(${JSON.stringify(mod)}).then((m) => { try { new m.CompressorBuilder().build(); } ` +
+    `catch (e) { console.log(e.code + " " + e.message); } });`;
+  const output = execFileSync("node", ["--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(output.trim()).toBe(
+    "Unsupported Unsupported: trueno-zram runs on Bun or Deno, whose FFI it uses; this runtime has neither",
+  );
 });

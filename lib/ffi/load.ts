@@ -215,6 +215,12 @@ function open(found: { source: string; path: string }): NativeLibrary {
 
 /** The loaded library, opened on first use. */
 export function nativeLibrary(): NativeLibrary {
+  if (!isBun && !("Deno" in globalThis)) {
+    throw new TruenoError(
+      "Unsupported",
+      "trueno-zram runs on Bun or Deno, whose FFI it uses; this runtime has neither",
+    );
+  }
   loaded ??= open(locate());
   return loaded;
 }
