@@ -82,16 +82,37 @@ test("a library of another ABI version is AbiMismatch", () => {
   expect(result.message!.includes("ABI version 999"), result.message).toBeTrue();
 });
 
+/** Runs, under Deno, a script importing mod.ts from the local registry's http URL; its output. */
+function runFromHttp(project: string, env: Record<string, string>, url: string): string {
+  writeFileSync(
+    join(project, "main.ts"),
+    `import { CompressorBuilder, libraryPath, TruenoError } from "${url}/src/mod.ts";\n` +
+      `try { new CompressorBuilder().build().close(); console.log(libraryPath()); }\n` +
+      `catch (e) { if (!(e instanceof TruenoError)) throw e; console.log(e.message); }\n`,
+  );
+  const host = new URL(url).host;
+  return run(project, env, [deno, "run", `--allow-import=${host}`, "--allow-ffi", "--allow-read", "main.ts"]);
+}
+
 test("Deno importing mod.ts from an http URL loads, and takes the library from the npm platform package", async () => {
   await inFreshProject({ sourceDir: repoRoot }, ({ dir: project, env, registry }) => {
-    writeFileSync(
-      join(project, "main.ts"),
-      `import { CompressorBuilder, libraryPath } from "${registry.url}/src/mod.ts";\n` +
-        `new CompressorBuilder().build().close();\nconsole.log(libraryPath());\n`,
-    );
-    const host = new URL(registry.url).host;
-    const output = run(project, env, [deno, "run", `--allow-import=${host}`, "--allow-ffi", "--allow-read", "main.ts"]);
+    const output = runFromHttp(project, env, registry.url);
     const expected = `/${platformPackage(currentPlatform())}/0.1.0/libtrueno_zram.so`;
     expect(output.trim().endsWith(expected), output).toBeTrue();
+  });
+});
+
+test("Deno importing mod.ts from an http URL with no npm registry: no crash, the error says what to do", async () => {
+  await inFreshProject({ sourceDir: repoRoot }, ({ dir: project, env, registry }) => {
+    const output = runFromHttp(project, { ...env, NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/" }, registry.url);
+    const pkg = platformPackage(currentPlatform());
+    for (
+      const part of [
+        `no native library for ${currentPlatform()}`,
+        `npm:${pkg}@0.1.0: cannot be imported`,
+        `source build: none beside a module loaded from ${registry.url}/src/lib/ffi/load.ts`,
+        "point TRUENO_ZRAM_LIB or setLibraryPath() at a libtrueno_zram.so",
+      ]
+    ) expect(output.includes(part), `${part} in:\n${output}`).toBeTrue();
   });
 });
