@@ -18,3 +18,4 @@ export { BlockDevice, type BlockDeviceOptions, type BlockDeviceStats, HUGE_THRES
 export { formatZramctl, type IoStat, type MmStat, SysfsError, type SysfsErrno, SysfsInterface } from "./lib/sysfs/mod.ts";
 export { BatchArena } from "./lib/compressor/arena.ts";
 export { type BatchOptions } from "./lib/compressor/options.ts";
+export { useEmbeddedLibrary } from "./lib/ffi/load.ts";

@@ -3,7 +3,7 @@
 // as their pattern; the rest go through the SIMD codec. (LZ4 is cheaper to try than to check: an LZ4
 // device stores a page raw by its compressed size.)
 // Run: bun examples/entropy_routing.ts   or   deno run -A examples/entropy_routing.ts
-import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "../mod.ts";
+import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "trueno-zram";
 
 function page(fill: (i: number) => number): Uint8Array {
   return Uint8Array.from({ length: PAGE_SIZE }, (_, i) => fill(i));
@@ -34,9 +34,13 @@ samples.forEach(([name, data], i) => {
     ? "raw (entropy, not compressed)"
     : after.hugePages > before.hugePages
     ? "codec tried, no gain: stored raw (huge)"
-    : `${after.simdPages > before.simdPages ? "simd" : "scalar"} codec, ${after.comprDataSize - before.comprDataSize} bytes`;
+    : `${after.simdPages > before.simdPages ? "simd" : "scalar"} codec, ${
+      after.comprDataSize - before.comprDataSize
+    } bytes`;
   console.log(`${name.padEnd(15)} ${shannonEntropy(data).toFixed(3).padStart(7)}  ${path}`);
 });
 const s = device.stats();
-console.log(`same ${s.sameFillPathPages}, simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`);
+console.log(
+  `same ${s.sameFillPathPages}, simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`,
+);
 compressor.close();
