@@ -1,7 +1,8 @@
 // The libraries of the npm platform packages (scripts/zig build release): glibc is their only run-time
-// dependency, no symbol newer than the pinned oldest glibc (2.17), and they export exactly the C ABI of the
-// symbol table (liblz4's and libzstd's symbols stay hidden).
+// dependency, no symbol newer than the pinned oldest glibc (2.17), and they export exactly the functions
+// the header declares (liblz4's and libzstd's symbols stay hidden), every one the symbol table names among them.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PREBUILT_PLATFORMS } from "../lib/ffi/platform.ts";
 import { symbols } from "../lib/ffi/symbols.ts";
@@ -11,6 +12,11 @@ const GLIBC_LIBRARIES = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.
 const OLDEST_GLIBC = [2, 17];
 
 const readelf = (args: string[]) => execFileSync("readelf", ["-W", ...args], { encoding: "utf8" });
+
+/** Every function csrc/include/trueno_zram.h declares with TZ_API. */
+const declared = [
+  ...readFileSync(join(repoRoot, "csrc", "include", "trueno_zram.h"), "utf8").matchAll(/^TZ_API\b[^(]*?\b(tz_\w+)\s*\(/gm),
+].map((m) => m[1]!);
 
 let built = false;
 function releaseLibrary(platform: string): string {
@@ -25,7 +31,7 @@ function releaseLibrary(platform: string): string {
 }
 
 for (const platform of PREBUILT_PLATFORMS) {
-  test(`${platform}: needs only glibc 2.17 and exports exactly the tz_ ABI`, () => {
+  test(`${platform}: needs only glibc 2.17 and exports exactly the header's tz_ ABI`, () => {
     const lib = releaseLibrary(platform);
     const needed = [...readelf(["-d", lib]).matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]!);
     expect(needed.filter((n) => !GLIBC_LIBRARIES.includes(n)), `NEEDED ${needed.join(", ")}`).toEqual([]);
@@ -41,6 +47,8 @@ for (const platform of PREBUILT_PLATFORMS) {
       .map((line) => line.trim().split(/\s+/))
       .filter((f) => f[4] === "GLOBAL" && f[6] !== "UND" && (f[3] === "FUNC" || f[3] === "OBJECT"))
       .map((f) => f[7]!.replace(/@.*$/, ""));
-    expect(exported.sort()).toEqual(Object.keys(symbols).sort());
+    expect(exported.sort()).toEqual([...new Set(declared)].sort());
+    expect(Object.keys(symbols).filter((name) => !exported.includes(name)), "symbol table entries not exported")
+      .toEqual([]);
   });
 }

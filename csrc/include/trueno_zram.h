@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change of a signature, a constant or a buffer layout below. */
-#define TZ_ABI_VERSION 1
+#define TZ_ABI_VERSION 2
 
 #define TZ_PAGE_SIZE 4096
 #define TZ_PAGE_WORDS (TZ_PAGE_SIZE / 8)
