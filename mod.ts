@@ -16,3 +16,4 @@ export { backendSupported, bestBackend, type SimdBackend, simdFeatures } from ".
 export * from "./lib/gpu/mod.ts";
 export { BlockDevice, type BlockDeviceOptions, type BlockDeviceStats, HUGE_THRESHOLD } from "./lib/block/mod.ts";
 export { formatZramctl, type IoStat, type MmStat, SysfsError, type SysfsErrno, SysfsInterface } from "./lib/sysfs/mod.ts";
+export { type ControlDocument, fetchControl, type NbdExport, type NbdServer, serveNbd, type ServeNbdOptions } from "./lib/nbd/mod.ts";

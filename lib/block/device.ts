@@ -226,6 +226,24 @@ export class BlockDevice {
     return snapshotStats(this.#counters, this.#pool, this.memLimit);
   }
 
+  /**
+   * Allocation state of `count` pages from `firstPage`, one byte per page: 0 = never written or
+   * discarded (a hole), 1 = stored as a same-filled page of pattern zero, 2 = anything else stored.
+   */
+  pageStates(firstPage: number, count: number): Uint8Array {
+    if (!Number.isSafeInteger(firstPage) || !Number.isSafeInteger(count) || firstPage < 0 || count < 0 ||
+      firstPage + count > this.pageCount) {
+      throw new TruenoError("InvalidInput", `pageStates: pages ${firstPage}+${count} are not inside the device (${this.pageCount} pages)`);
+    }
+    const states = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const page = firstPage + i;
+      const kind = this.#kinds[page];
+      states[i] = kind === EMPTY ? 0 : kind === Kind.Same && this.#patterns[page] === 0n ? 1 : 2;
+    }
+    return states;
+  }
+
   /** Bytes of the pool's chunks in use (zspages, free zspage slots, chunk tails); the pool's buffer
    * (poolCapacityBytes) is grown half ahead of them. */
   poolReservedBytes(): number {

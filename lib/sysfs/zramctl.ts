@@ -43,7 +43,10 @@ export interface ZramctlOptions {
  * empty (the 6.18 kernel has no max_comp_streams) and MOUNTPOINT is empty (an emulated device is
  * neither mounted nor a swap area).
  */
-export function formatZramctl(sys: SysfsInterface, name: string, options: ZramctlOptions = {}): string {
+/** What formatZramctl reads: a SysfsInterface, or any view of a device with the same two methods. */
+export type ZramctlSource = Pick<SysfsInterface, "readAttr" | "mmStat">;
+
+export function formatZramctl(sys: ZramctlSource, name: string, options: ZramctlOptions = {}): string {
   const rows = [HEADERS];
   const disksize = Number(sys.readAttr("disksize"));
   if (disksize > 0 || options.listing !== true) {
