@@ -7,6 +7,7 @@ import { PAGE_SIZE } from "../../mod.ts";
 import { formatZramctl, SysfsError, SysfsInterface } from "../sysfs/mod.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
 import { readPagesFile } from "./pages-file.ts";
+import { readServer } from "./stat.ts";
 import { UsageError } from "./usage-error.ts";
 import { syntheticWorkload } from "./workload.ts";
 
@@ -21,6 +22,8 @@ Options:
   --algorithm NAME      comp_algorithm of the device (default lz4)
   --disksize SIZE       disksize, with the kernel's suffixes (K, M, G); default: the pages' size
   --name NAME           device name printed (default /dev/zram0)
+  --socket PATH         instead: print the devices a running 'trueno-zram serve' exports
+                        (its data or control socket); with --json, as JSON
 `;
 
 const SPEC = {
@@ -29,6 +32,8 @@ const SPEC = {
   algorithm: "string",
   disksize: "string",
   name: "string",
+  socket: "string",
+  json: "boolean",
   help: "boolean",
 } as const;
 
@@ -42,12 +47,14 @@ function configure(sys: SysfsInterface, attr: string, value: string): void {
   }
 }
 
-export function runZramctl(argv: readonly string[]): number {
+export function runZramctl(argv: readonly string[]): number | Promise<number> {
   const opts = parseOptions(argv, SPEC, "zramctl");
   if (opts.has("help")) {
     process.stdout.write(ZRAMCTL_HELP);
     return 0;
   }
+  if (opts.has("socket")) return printServed(stringOption(opts.get("socket")), opts.has("json"));
+  if (opts.has("json")) throw new UsageError("zramctl: --json applies to --socket only");
   const input = stringOption(opts.get("input"));
   if (input !== undefined && opts.has("pages")) {
     throw new UsageError("--pages applies to the built-in workload only; --input takes every page of FILE");
@@ -65,5 +72,17 @@ export function runZramctl(argv: readonly string[]): number {
   if (count > capacity) throw new UsageError(`${count} pages do not fit a disksize of ${capacity} pages`);
   for (let i = 0; i < count; i++) sys.writePage(i, pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
   process.stdout.write(formatZramctl(sys, name));
+  return 0;
+}
+
+/** The zramctl rows of a running server's exports. */
+async function printServed(socket: string | undefined, json: boolean): Promise<number> {
+  const doc = await readServer(socket, "zramctl");
+  if (json) {
+    const rows = doc.exports.map((e) => ({ name: e.name, algorithm: e.algorithm, disksize: e.size, ...e.mmStat }));
+    process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+  } else {
+    process.stdout.write(doc.exports.map((e) => e.zramctl).join("\n"));
+  }
   return 0;
 }
