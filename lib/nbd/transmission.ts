@@ -113,7 +113,8 @@ export class Transmission {
     return {
       flags: v.getUint16(4),
       type,
-      cookie: header.slice(8, 16),
+      // A copy: the header may be a view of a socket buffer (and Buffer.slice does not copy).
+      cookie: new Uint8Array(header.subarray(8, 16)),
       // Past 2^53 the sum is inexact, but any such offset lies far beyond every device.
       offset: v.getUint32(16) * 2 ** 32 + v.getUint32(20),
       length,
