@@ -5,6 +5,13 @@ import { PAGE_SIZE } from "../ffi/abi.ts";
 import type { BlockDevice } from "../block/device.ts";
 import { WriteOrder } from "./write_order.ts";
 
+/**
+ * Requests up to this size are compressed or decoded on the JS thread: a few pages take microseconds,
+ * less than handing them to a worker and waiting for its completion. Larger ones run off the JS thread
+ * (writeAsync / readAsync), the pages of one request in one batch.
+ */
+export const SYNC_LIMIT_BYTES = 64 * 1024;
+
 /** Room kept in front of read data for a reply header, aligned so the device decodes into an aligned view. */
 export const READ_HEADROOM = 32;
 
@@ -27,7 +34,9 @@ export class ExportIo {
     const first = Math.floor(offset / PAGE_SIZE);
     const end = Math.ceil((offset + length) / PAGE_SIZE);
     const buffer = new Uint8Array(READ_HEADROOM + (end - first) * PAGE_SIZE);
-    await this.device.readAsync(first * PAGE_SIZE, buffer.subarray(READ_HEADROOM));
+    const pages = buffer.subarray(READ_HEADROOM);
+    if (pages.length <= SYNC_LIMIT_BYTES) this.device.read(first * PAGE_SIZE, pages);
+    else await this.device.readAsync(first * PAGE_SIZE, pages);
     return { buffer, start: READ_HEADROOM + offset - first * PAGE_SIZE };
   }
 
@@ -40,9 +49,13 @@ export class ExportIo {
     try {
       if (ready !== undefined) await ready;
       const pages = aligned ? data : this.#merge(offset, data, first, end);
-      const stored = this.device.writeAsync(first * PAGE_SIZE, pages);
-      ticket.issued();
-      await stored;
+      if (pages.length <= SYNC_LIMIT_BYTES) {
+        this.device.write(first * PAGE_SIZE, pages);
+      } else {
+        const stored = this.device.writeAsync(first * PAGE_SIZE, pages);
+        ticket.issued();
+        await stored;
+      }
     } finally {
       ticket.committed();
     }
