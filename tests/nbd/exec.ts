@@ -1,6 +1,6 @@
 // Runs an external program without blocking the event loop (the server under test runs in this
 // process), with a time limit.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 
 export interface Result {
   code: number | null;
@@ -35,4 +35,20 @@ export async function mustRun(command: string, args: readonly string[], options:
     throw new Error(`${command} ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
   }
   return r.stdout;
+}
+
+/** Starts a long-running program (output discarded); the caller stops it. */
+export function start(command: string, args: readonly string[]): ChildProcess {
+  const child = spawn(command, args, { stdio: "ignore" });
+  child.on("error", () => {});
+  return child;
+}
+
+/** Polls until `ready()` holds, or throws after timeoutMs. */
+export async function waitFor(what: string, ready: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
