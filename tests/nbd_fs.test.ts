@@ -29,7 +29,7 @@ test("filesystem: ext4 over nbdfuse + a loop device survives fsck and a remount"
     console.log(`SKIP filesystem test: ${why}`);
     return;
   }
-  await withServer({ size: 128 << 20 }, async ({ socket, dir }) => {
+  await withServer({ size: 128 << 20 }, async ({ socket, dir, device }) => {
     const fuseDir = join(dir, "fuse");
     const image = join(fuseDir, "disk");
     const mnt = join(dir, "mnt");
@@ -55,6 +55,7 @@ test("filesystem: ext4 over nbdfuse + a loop device survives fsck and a remount"
       await mustRun("losetup", ["--detach", loop]);
       loop = null;
       loop = (await mustRun("losetup", ["--find", "--show", image])).trim();
+      expect(device.stats().origDataSize, "the copied tree is stored in the device").toBeGreaterThan(8 << 20);
       const fsck = await run("fsck.ext4", ["-fn", loop], { timeoutMs: 120_000 });
       expect(fsck.code, fsck.stdout + fsck.stderr).toBe(0);
       await mustRun("mount", ["-o", "ro", loop, mnt]);
