@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import process from "node:process";
 import { expect, runtime, test } from "./harness.ts";
 import { RUNTIMES } from "./cli-helpers.ts";
 import { mustRun, run } from "./nbd/exec.ts";
@@ -38,7 +39,8 @@ function serve(args: string[]) {
     ready,
     stderr: () => stderr,
     stop: async () => {
-      child.kill("SIGTERM");
+      // Not child.kill(): Deno then reports the exit as "killed by SIGTERM" whatever the status was.
+      process.kill(child.pid!, "SIGTERM");
       return await exited;
     },
   };

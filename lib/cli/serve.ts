@@ -70,6 +70,11 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     : stringOption(opts.get("socket")) ?? join(process.env.XDG_RUNTIME_DIR ?? tmpdir(), "trueno-zram.sock");
   const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, 256, 1) : undefined;
 
+  // Listening before the server starts, so that a signal sent as soon as it serves is not missed.
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
   const builder = new CompressorBuilder().algorithm(choice.algorithm);
   const compressor = (threads === undefined ? builder : builder.threads(threads)).build();
   try {
@@ -85,10 +90,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     });
     process.stdout.write(`serving ${server.address}\n`);
     if (server.controlPath !== null) process.stdout.write(`control ${server.controlPath}\n`);
-    const signal = await new Promise<string>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const signal = await stopSignal;
     process.stderr.write(`trueno-zram: ${signal}: finishing requests in flight and closing\n`);
     await server.close();
     return 0;
