@@ -101,7 +101,15 @@ test("cli serve: TCP on loopback, a warning beyond it, and usage errors", () =>
       await open.stop();
     }
 
-    for (const args of [["serve"], ["serve", "--size", "8M", "--socket", "a", "--listen", ":1"], ["serve", "--size", "x"], ["stat"]]) {
+    const usageErrors = [
+      ["serve"],
+      ["serve", "--size", "8M", "--socket", "a", "--listen", ":1"],
+      ["serve", "--size", "x"],
+      ["serve", "--size", "8M", "--tls", "require"],
+      ["serve", "--size", "8M", "--tls-cert", "c.pem"],
+      ["stat"],
+    ];
+    for (const args of usageErrors) {
       const r = await cli(args);
       expect(r.code, args.join(" ")).toBe(2);
     }

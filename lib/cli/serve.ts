@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { BlockDevice, CompressorBuilder, serveNbd } from "../../mod.ts";
+import type { NbdTlsOptions } from "../nbd/tls.ts";
 import { memparse } from "../sysfs/memparse.ts";
 import { ALGORITHM_NAMES, parseAlgorithm } from "./algorithms.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
@@ -27,6 +28,11 @@ Options:
   --control PATH        control socket for 'trueno-zram stat' (default SOCKET.ctl; none for TCP
                         unless given)
   --threads N           compression worker threads (default: the CPU count)
+  --tls MODE            off (default), on (clients may upgrade with STARTTLS) or require (clients
+                        that do not upgrade are refused)
+  --tls-cert FILE       PEM certificate of the server (with --tls on|require)
+  --tls-key FILE        PEM private key of that certificate
+A non-loopback --listen without '--tls require' prints a warning.
 `;
 
 const SPEC = {
@@ -39,6 +45,9 @@ const SPEC = {
   name: "string",
   control: "string",
   threads: "string",
+  tls: "string",
+  "tls-cert": "string",
+  "tls-key": "string",
   help: "boolean",
 } as const;
 
@@ -49,6 +58,16 @@ function bytesOption(value: string | undefined, name: string): number | undefine
   const rounded = (bytes + 4095n) / 4096n * 4096n;
   if (rounded > BigInt(Number.MAX_SAFE_INTEGER)) throw new UsageError(`option '--${name}' is too large`);
   return Number(rounded);
+}
+
+function tlsOptions(mode: string, certFile: string | undefined, keyFile: string | undefined): NbdTlsOptions | undefined {
+  if (mode !== "off" && mode !== "on" && mode !== "require") throw new UsageError(`--tls takes off, on or require, not '${mode}'`);
+  if (mode === "off") {
+    if (certFile !== undefined || keyFile !== undefined) throw new UsageError("--tls-cert and --tls-key need --tls on or require");
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) throw new UsageError(`--tls ${mode} needs --tls-cert and --tls-key`);
+  return { certFile, keyFile, require: mode === "require" };
 }
 
 export async function runServe(argv: readonly string[]): Promise<number> {
@@ -68,6 +87,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   const socket = listen !== undefined
     ? undefined
     : stringOption(opts.get("socket")) ?? join(process.env.XDG_RUNTIME_DIR ?? tmpdir(), "trueno-zram.sock");
+  const tls = tlsOptions(stringOption(opts.get("tls")) ?? "off", stringOption(opts.get("tls-cert")), stringOption(opts.get("tls-key")));
   const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, 256, 1) : undefined;
 
   // Listening before the server starts, so that a signal sent as soon as it serves is not missed.
@@ -86,6 +106,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
       name: stringOption(opts.get("name")),
       algorithm: choice.name,
       control: stringOption(opts.get("control")),
+      tls,
       log: (line) => process.stderr.write(`trueno-zram: ${line}\n`),
     });
     process.stdout.write(`serving ${server.address}\n`);

@@ -24,8 +24,9 @@ import {
   transmissionFlags,
 } from "./exports.ts";
 import { exportName, parseInfoRequest, parseMetaContextRequest } from "./option_data.ts";
-import type { SocketReader } from "./reader.ts";
+import { SocketReader } from "./reader.ts";
 import { optionError, optionReply } from "./replies.ts";
+import { type TlsConfig, upgrade } from "./tls.ts";
 
 /** The peer broke the protocol's framing: the connection is closed. */
 export class ProtocolViolation extends Error {
@@ -103,31 +104,40 @@ function listsAllocation(query: string): boolean {
   return query === "base:" || query === BASE_ALLOCATION;
 }
 
+/** The connection's stream: STARTTLS replaces both with their TLS counterparts. */
+export interface Channel {
+  socket: Socket;
+  reader: SocketReader;
+}
+
 export interface HandshakeOptions {
   exports: ExportTable;
+  /** Certificates for STARTTLS, or null when TLS is not offered. */
+  tls: TlsConfig | null;
   /** True once the server is shutting down: options then get NBD_REP_ERR_SHUTDOWN. */
   shuttingDown(): boolean;
 }
 
 /** Runs the handshake; resolves with the export chosen, or null when the client aborted. */
-export async function negotiate(socket: Socket, reader: SocketReader, options: HandshakeOptions): Promise<Negotiated | null> {
+export async function negotiate(channel: Channel, options: HandshakeOptions): Promise<Negotiated | null> {
   const greeting = new Uint8Array(18);
   const g = new DataView(greeting.buffer);
   g.setBigUint64(0, NBDMAGIC);
   g.setBigUint64(8, IHAVEOPT);
   g.setUint16(16, FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES);
-  socket.write(greeting);
+  channel.socket.write(greeting);
 
-  const flagBytes = await reader.read(4);
+  const flagBytes = await channel.reader.read(4);
   const clientFlags = new DataView(flagBytes.buffer, flagBytes.byteOffset, 4).getUint32(0);
   if ((clientFlags & ~(FLAG_C_FIXED_NEWSTYLE | FLAG_C_NO_ZEROES)) !== 0) {
     throw new ProtocolViolation(`unknown client flags 0x${clientFlags.toString(16)}`);
   }
   const noZeroes = (clientFlags & FLAG_C_NO_ZEROES) !== 0;
   let structured = false;
+  let secured = false;
   /** The export and contexts of the last SET_META_CONTEXT. */
   let selected: { served: ServedExport; allocation: boolean } | null = null;
-  const send = (bytes: Uint8Array) => socket.write(bytes);
+  const send = (bytes: Uint8Array) => channel.socket.write(bytes);
   const finish = (served: ServedExport): Negotiated => ({
     served,
     structured,
@@ -135,17 +145,22 @@ export async function negotiate(socket: Socket, reader: SocketReader, options: H
   });
 
   for (;;) {
-    const header = await reader.read(OPTION_HEADER_BYTES);
+    const header = await channel.reader.read(OPTION_HEADER_BYTES);
     const h = new DataView(header.buffer, header.byteOffset, OPTION_HEADER_BYTES);
     if (h.getBigUint64(0) !== IHAVEOPT) throw new ProtocolViolation("bad option magic");
     const option = h.getUint32(8);
     const length = h.getUint32(12);
     if (length > MAX_OPTION_BYTES) throw new ProtocolViolation(`option ${option} of ${length} bytes`);
-    const data = await reader.read(length);
+    const data = await channel.reader.read(length);
 
     if (option === Opt.Abort) {
       send(optionReply(option, Rep.Ack));
       return null;
+    }
+    if (options.tls?.require === true && !secured && option !== Opt.StartTls) {
+      if (option === Opt.ExportName) throw new ProtocolViolation("EXPORT_NAME before the required TLS upgrade");
+      send(optionError(option, Rep.ErrTlsReqd, "this server requires TLS: send NBD_OPT_STARTTLS first"));
+      continue;
     }
     if (options.shuttingDown()) {
       if (option === Opt.ExportName) throw new ProtocolViolation("the server is shutting down");
@@ -176,7 +191,18 @@ export async function negotiate(socket: Socket, reader: SocketReader, options: H
         send(optionReply(option, Rep.Ack));
         break;
       case Opt.StartTls:
-        send(optionError(option, Rep.ErrPolicy, "TLS is not configured on this server"));
+        if (options.tls === null) send(optionError(option, Rep.ErrPolicy, "TLS is not configured on this server"));
+        else if (secured) send(optionError(option, Rep.ErrInvalid, "TLS is already running"));
+        else if (length !== 0) send(optionError(option, Rep.ErrInvalid, "NBD_OPT_STARTTLS takes no data"));
+        else {
+          // The client waits for this reply before its TLS hello: anything already received breaks the protocol.
+          if (channel.reader.buffered !== 0) throw new ProtocolViolation("data after NBD_OPT_STARTTLS before the TLS handshake");
+          send(optionReply(option, Rep.Ack));
+          channel.reader.detach();
+          channel.socket = upgrade(channel.socket, options.tls);
+          channel.reader = new SocketReader(channel.socket);
+          secured = true;
+        }
         break;
       case Opt.Info:
       case Opt.Go: {

@@ -29,12 +29,24 @@ export class SocketReader {
   #closed = false;
   #paused = false;
 
+  #onData = (chunk: Uint8Array) => this.#push(chunk);
+  #onClose = () => this.#close();
+
   constructor(socket: Socket) {
     this.#socket = socket;
-    socket.on("data", (chunk: Uint8Array) => this.#push(chunk));
-    socket.on("end", () => this.#close());
-    socket.on("close", () => this.#close());
-    socket.on("error", () => this.#close());
+    socket.on("data", this.#onData);
+    for (const event of ["end", "close", "error"]) socket.on(event, this.#onClose);
+  }
+
+  /** Bytes received and not read yet. */
+  get buffered(): number {
+    return this.#buffered;
+  }
+
+  /** Stops taking the socket's data (another reader, e.g. TLS, takes the stream over from here). */
+  detach(): void {
+    this.#socket.off("data", this.#onData);
+    for (const event of ["end", "close", "error"]) this.#socket.off(event, this.#onClose);
   }
 
   get closed(): boolean {

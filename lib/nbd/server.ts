@@ -10,8 +10,9 @@ import { BlockDevice } from "../block/device.ts";
 import { serveControl } from "./control.ts";
 import { bind, type Bound, type Endpoint, isLoopback, parseHostPort, unbind } from "./endpoint.ts";
 import { ExportTable, type NbdExport } from "./exports.ts";
-import { negotiate } from "./handshake.ts";
+import { type Channel, negotiate } from "./handshake.ts";
 import { ConnectionClosed, SocketReader } from "./reader.ts";
+import { loadTls, type NbdTlsOptions } from "./tls.ts";
 import { Transmission } from "./transmission.ts";
 
 export interface ServeNbdOptions {
@@ -28,6 +29,8 @@ export interface ServeNbdOptions {
   algorithm?: string;
   /** Control socket path; default `<socket>.ctl` beside a Unix socket, none for TCP; false = none. */
   control?: string | false;
+  /** TLS through NBD_OPT_STARTTLS, offered or (require) demanded. */
+  tls?: NbdTlsOptions;
   /** Where connection errors and warnings are reported; default: nowhere. */
   log?: (line: string) => void;
 }
@@ -73,7 +76,8 @@ function uriOf(bound: Bound, name: string): string {
 }
 
 interface Connection {
-  socket: Socket;
+  /** The socket and its reader, TLS ones after STARTTLS. */
+  channel: Channel;
   transmission: Transmission | null;
 }
 
@@ -84,33 +88,36 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
   if (!Array.isArray(specs)) throw new TruenoError("InvalidInput", "serveNbd takes a BlockDevice or an array of exports");
   const exports = new ExportTable(specs);
   const endpoint = endpointOf(options);
+  const tls = options.tls === undefined ? null : loadTls(options.tls);
   const log = options.log ?? (() => {});
   const connections = new Set<Connection>();
   let shuttingDown = false;
 
   async function handle(socket: Socket): Promise<void> {
-    const connection: Connection = { socket, transmission: null };
+    const channel: Channel = { socket, reader: new SocketReader(socket) };
+    const connection: Connection = { channel, transmission: null };
     connections.add(connection);
     socket.once("close", () => connections.delete(connection));
     if (shuttingDown) return void socket.destroy();
     if (endpoint.kind === "tcp") socket.setNoDelay(true);
-    const reader = new SocketReader(socket);
     try {
-      const negotiated = await negotiate(socket, reader, { exports, shuttingDown: () => shuttingDown });
+      const negotiated = await negotiate(channel, { exports, tls, shuttingDown: () => shuttingDown });
       if (negotiated !== null) {
-        connection.transmission = new Transmission(socket, reader, negotiated);
+        connection.transmission = new Transmission(channel.socket, channel.reader, negotiated);
         await connection.transmission.run();
       }
-      socket.end();
+      channel.socket.end();
     } catch (e) {
       if (!(e instanceof ConnectionClosed)) log(`nbd: connection closed: ${e instanceof Error ? e.message : String(e)}`);
+      channel.socket.destroy();
       socket.destroy();
     }
   }
 
   const bound = await bind(endpoint, (socket) => void handle(socket));
-  if (endpoint.kind === "tcp" && !isLoopback(endpoint.host)) {
-    log(`nbd: warning: serving plain TCP on ${endpoint.host}:${bound.port}, reachable beyond this host without TLS`);
+  if (endpoint.kind === "tcp" && !isLoopback(endpoint.host) && tls?.require !== true) {
+    const what = tls === null ? "without TLS" : "with TLS optional (--tls require refuses plain clients)";
+    log(`nbd: warning: serving plain TCP on ${endpoint.host}:${bound.port}, reachable beyond this host ${what}`);
   }
   const controlPath = options.control === false
     ? null
@@ -134,8 +141,9 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
   async function close(): Promise<void> {
     shuttingDown = true;
     const stopped = unbind(bound);
-    await Promise.all([...connections].map(async ({ socket, transmission }) => {
+    await Promise.all([...connections].map(async ({ channel, transmission }) => {
       if (transmission !== null) await transmission.stop();
+      const socket = channel.socket;
       socket.end();
       // A client that does not close its end within a moment is cut off.
       const timer = setTimeout(() => socket.destroy(), 2000);
