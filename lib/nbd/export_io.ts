@@ -6,11 +6,14 @@ import type { BlockDevice } from "../block/device.ts";
 import { WriteOrder } from "./write_order.ts";
 
 /**
- * Requests up to this size are compressed or decoded on the JS thread: a few pages take microseconds,
- * less than handing them to a worker and waiting for its completion. Larger ones run off the JS thread
- * (writeAsync / readAsync), the pages of one request in one batch.
+ * Writes up to this size are compressed on the JS thread: a few pages take microseconds, less than
+ * handing them to a worker and waiting for its completion. Larger ones are compressed off the JS
+ * thread (writeAsync), the pages of one request in one batch.
  */
-export const SYNC_LIMIT_BYTES = 64 * 1024;
+export const SYNC_WRITE_BYTES = 64 * 1024;
+/** Reads up to this size are decoded by a synchronous batch call (spread over the library's threads,
+ * a fraction of a millisecond per MiB); larger ones off the JS thread (readAsync). */
+export const SYNC_READ_BYTES = 1024 * 1024;
 
 /** Room kept in front of read data for a reply header, aligned so the device decodes into an aligned view. */
 export const READ_HEADROOM = 32;
@@ -35,7 +38,7 @@ export class ExportIo {
     const end = Math.ceil((offset + length) / PAGE_SIZE);
     const buffer = new Uint8Array(READ_HEADROOM + (end - first) * PAGE_SIZE);
     const pages = buffer.subarray(READ_HEADROOM);
-    if (pages.length <= SYNC_LIMIT_BYTES) this.device.read(first * PAGE_SIZE, pages);
+    if (pages.length <= SYNC_READ_BYTES) this.device.read(first * PAGE_SIZE, pages);
     else await this.device.readAsync(first * PAGE_SIZE, pages);
     return { buffer, start: READ_HEADROOM + offset - first * PAGE_SIZE };
   }
@@ -49,7 +52,7 @@ export class ExportIo {
     try {
       if (ready !== undefined) await ready;
       const pages = aligned ? data : this.#merge(offset, data, first, end);
-      if (pages.length <= SYNC_LIMIT_BYTES) {
+      if (pages.length <= SYNC_WRITE_BYTES) {
         this.device.write(first * PAGE_SIZE, pages);
       } else {
         const stored = this.device.writeAsync(first * PAGE_SIZE, pages);

@@ -149,7 +149,7 @@ export class Transmission {
           return await this.#read(r);
         case Cmd.Write:
           this.#inside(r, Errno.ENOSPC);
-          await this.#served.io.write(r.offset, r.payload!);
+          if (r.length > 0) await this.#served.io.write(r.offset, r.payload!);
           break;
         case Cmd.Flush:
           await this.#served.io.flush();
