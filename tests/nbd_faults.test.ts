@@ -6,7 +6,8 @@ import { Algorithm, BlockDevice, CompressorBuilder, serveNbd } from "../mod.ts";
 import { Cmd, Errno, IHAVEOPT, Opt, REQUEST_MAGIC } from "../lib/nbd/constants.ts";
 import { expect, test } from "./harness.ts";
 import { withServer, withTempDir } from "./nbd/fixture.ts";
-import { concat, infoData, metaContextData, RawClient } from "./nbd/raw_client.ts";
+import { concat } from "../lib/nbd/bytes.ts";
+import { infoData, metaContextData, RawClient } from "./nbd/raw_client.ts";
 import { randomBytes } from "./pages.ts";
 
 const PAGE = 4096;

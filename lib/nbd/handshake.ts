@@ -26,6 +26,7 @@ import {
 import { exportName, parseInfoRequest, parseMetaContextRequest } from "./option_data.ts";
 import { SocketReader } from "./reader.ts";
 import { optionError, optionReply } from "./replies.ts";
+import { concat, lengthPrefixed } from "./bytes.ts";
 import { type TlsConfig, upgrade } from "./tls.ts";
 
 /** The peer broke the protocol's framing: the connection is closed. */
@@ -54,15 +55,6 @@ function u16(value: number): Uint8Array {
   return new Uint8Array([value >> 8, value & 0xff]);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function exportInfo(served: ServedExport, structured: boolean): Uint8Array {
   const out = new Uint8Array(12);
@@ -83,13 +75,6 @@ function blockSizeInfo(): Uint8Array {
   return out;
 }
 
-function lengthPrefixed(text: string): Uint8Array {
-  const bytes = encoder.encode(text);
-  const out = new Uint8Array(4 + bytes.length);
-  new DataView(out.buffer).setUint32(0, bytes.length);
-  out.set(bytes, 4);
-  return out;
-}
 
 function metaContextReply(option: number, id: number): Uint8Array {
   const name = encoder.encode(BASE_ALLOCATION);

@@ -14,6 +14,7 @@ import {
   STRUCTURED_REPLY_MAGIC,
 } from "../../lib/nbd/constants.ts";
 import { SocketReader } from "../../lib/nbd/reader.ts";
+import { concat, lengthPrefixed } from "../../lib/nbd/bytes.ts";
 
 export interface OptionReply {
   option: number;
@@ -31,25 +32,8 @@ export interface Reply {
   extents?: number[];
 }
 
-const encoder = new TextEncoder();
 
-export function lengthPrefixed(text: string): Uint8Array {
-  const bytes = encoder.encode(text);
-  const out = new Uint8Array(4 + bytes.length);
-  new DataView(out.buffer).setUint32(0, bytes.length);
-  out.set(bytes, 4);
-  return out;
-}
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** NBD_OPT_INFO / GO data: the name and no info requests. */
 export function infoData(name: string, infos: number[] = []): Uint8Array {
