@@ -79,7 +79,10 @@ test("nbd handshake: EXPORT_NAME enters transmission; an unknown name or client 
   }));
 
 test("nbd commands: protocol errors per request, block status, zeroing, flush and cache", () =>
-  withServer({ size: 1 << 20 }, async ({ socket }) => {
+  withServer({ size: 1 << 20 }, async ({ socket, device }) => {
+    expect(() => device.pageStates(255, 2)).toThrow("InvalidInput");
+    expect(() => device.pageStates(-1, 1)).toThrow("InvalidInput");
+    expect(device.pageStates(0, 256)).toEqualBytes(new Uint8Array(256));
     const c = await RawClient.connect(socket);
     try {
       const { flags } = await c.open();

@@ -37,6 +37,8 @@ function listenOn(server: net.Server, target: string | { host: string; port: num
     server.once("error", failed);
     const done = () => {
       server.off("error", failed);
+      // Once listening, a failed accept (e.g. out of file descriptors) costs that connection only.
+      server.on("error", () => {});
       resolve();
     };
     if (typeof target === "string") server.listen(target, done);

@@ -94,6 +94,9 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
   let shuttingDown = false;
 
   async function handle(socket: Socket): Promise<void> {
+    // Failures of the raw socket end the connection through its reader, or through TLS after STARTTLS
+    // (whose reader takes over): never an unhandled 'error' event.
+    socket.on("error", () => socket.destroy());
     const channel: Channel = { socket, reader: new SocketReader(socket) };
     const connection: Connection = { channel, transmission: null };
     connections.add(connection);

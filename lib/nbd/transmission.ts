@@ -135,7 +135,7 @@ export class Transmission {
   }
 
   #send(bytes: Uint8Array): void {
-    if (!this.#socket.destroyed) this.#socket.write(bytes);
+    if (this.#socket.writable) this.#socket.write(bytes);
   }
 
   async #serve(r: Request): Promise<void> {
