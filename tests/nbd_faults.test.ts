@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Algorithm, BlockDevice, CompressorBuilder, serveNbd } from "../mod.ts";
 import { Cmd, Errno, IHAVEOPT, Opt, REQUEST_MAGIC } from "../lib/nbd/constants.ts";
 import { expect, test } from "./harness.ts";
+import { waitFor } from "./nbd/exec.ts";
 import { withServer, withTempDir } from "./nbd/fixture.ts";
 import { concat } from "../lib/nbd/bytes.ts";
 import { infoData, metaContextData, RawClient } from "./nbd/raw_client.ts";
@@ -152,7 +153,7 @@ test("nbd shutdown: close() answers the requests in flight, then closes and remo
       for (let i = 0; i < 32; i++) {
         sent.set(c.request(Cmd.Write, i * 64 * 1024, 64 * 1024, { payload: new Uint8Array(64 * 1024).fill(i + 1) }), i);
       }
-      await new Promise((r) => setTimeout(r, 20));
+      await waitFor("the first write to start", () => device.stats().writeIos > 0);
       const closed = server.close();
       const answered = new Map<bigint, number>();
       try {
