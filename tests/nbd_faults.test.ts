@@ -149,9 +149,10 @@ test("nbd shutdown: close() answers the requests in flight, then closes and remo
     const c = await RawClient.connect(socket);
     try {
       await c.open();
+      // Past the synchronous limit, so that they are stored off the JS thread while close() runs.
       const sent = new Map<bigint, number>();
       for (let i = 0; i < 32; i++) {
-        sent.set(c.request(Cmd.Write, i * 64 * 1024, 64 * 1024, { payload: new Uint8Array(64 * 1024).fill(i + 1) }), i);
+        sent.set(c.request(Cmd.Write, i * 128 * 1024, 128 * 1024, { payload: new Uint8Array(128 * 1024).fill(i + 1) }), i);
       }
       await waitFor("the first write to start", () => device.stats().writeIos > 0);
       const closed = server.close();
@@ -171,7 +172,7 @@ test("nbd shutdown: close() answers the requests in flight, then closes and remo
       for (const [cookie, error] of answered) {
         expect([0, Errno.ESHUTDOWN].includes(error), `error ${error}`).toBeTrue();
         if (error !== 0) continue;
-        device.read(sent.get(cookie)! * 64 * 1024, page);
+        device.read(sent.get(cookie)! * 128 * 1024, page);
         expect(page[0]).toBe(sent.get(cookie)! + 1);
       }
       expect(existsSync(socket)).toBeFalse();
