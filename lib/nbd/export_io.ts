@@ -3,6 +3,7 @@
 // the kernel does for partial I/O), never changing bytes outside the request.
 import { PAGE_SIZE } from "../ffi/abi.ts";
 import type { BlockDevice } from "../block/device.ts";
+import { BufferPool } from "./buffer_pool.ts";
 import { WriteOrder } from "./write_order.ts";
 
 /**
@@ -22,11 +23,14 @@ export interface ReadResult {
   /** The data lies at [start, start + length); at least READ_HEADROOM bytes before start are free. */
   buffer: Uint8Array;
   start: number;
+  /** Gives the buffer back for reuse: call once it has been sent (and never touch it afterwards). */
+  release(): void;
 }
 
 export class ExportIo {
   readonly device: BlockDevice;
   #order = new WriteOrder();
+  #buffers = new BufferPool();
 
   constructor(device: BlockDevice) {
     this.device = device;
@@ -36,11 +40,17 @@ export class ExportIo {
   async read(offset: number, length: number): Promise<ReadResult> {
     const first = Math.floor(offset / PAGE_SIZE);
     const end = Math.ceil((offset + length) / PAGE_SIZE);
-    const buffer = new Uint8Array(READ_HEADROOM + (end - first) * PAGE_SIZE);
+    const buffer = this.#buffers.take(READ_HEADROOM + (end - first) * PAGE_SIZE);
+    const release = () => this.#buffers.give(buffer);
     const pages = buffer.subarray(READ_HEADROOM);
-    if (pages.length <= SYNC_READ_BYTES) this.device.read(first * PAGE_SIZE, pages);
-    else await this.device.readAsync(first * PAGE_SIZE, pages);
-    return { buffer, start: READ_HEADROOM + offset - first * PAGE_SIZE };
+    try {
+      if (pages.length <= SYNC_READ_BYTES) this.device.read(first * PAGE_SIZE, pages);
+      else await this.device.readAsync(first * PAGE_SIZE, pages);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    return { buffer, start: READ_HEADROOM + offset - first * PAGE_SIZE, release };
   }
 
   /** Stores data at offset; resolves once it is stored (rejects with the device's error). */

@@ -134,8 +134,10 @@ export class Transmission {
     while (!done() && !this.#socket.destroyed) await new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
-  #send(bytes: Uint8Array): void {
-    if (this.#socket.writable) this.#socket.write(bytes);
+  /** Sends a message; `sent` runs once the socket no longer needs the bytes (at once if it is closed). */
+  #send(bytes: Uint8Array, sent?: () => void): void {
+    if (this.#socket.writable) this.#socket.write(bytes, sent);
+    else sent?.();
   }
 
   async #serve(r: Request): Promise<void> {
@@ -196,15 +198,15 @@ export class Transmission {
       this.#send(this.#structured ? noneChunk(r.cookie) : simpleReply(r.cookie, 0));
       return;
     }
-    const { buffer, start } = await this.#served.io.read(r.offset, r.length);
+    const { buffer, start, release } = await this.#served.io.read(r.offset, r.length);
     if (this.#structured) {
       const at = start - CHUNK_HEADER_BYTES - 8;
       writeChunkHeader(buffer, at, r.cookie, ReplyFlagDone, ReplyType.OffsetData, 8 + r.length);
       new DataView(buffer.buffer, buffer.byteOffset).setBigUint64(start - 8, BigInt(r.offset));
-      this.#send(buffer.subarray(at, start + r.length));
+      this.#send(buffer.subarray(at, start + r.length), release);
     } else {
       writeSimpleReply(buffer, start - SIMPLE_REPLY_BYTES, r.cookie, 0);
-      this.#send(buffer.subarray(start - SIMPLE_REPLY_BYTES, start + r.length));
+      this.#send(buffer.subarray(start - SIMPLE_REPLY_BYTES, start + r.length), release);
     }
   }
 
