@@ -15,6 +15,7 @@ const HIGH_WATER = 48 * 1024 * 1024;
 
 interface Waiter {
   bytes: number;
+  allocate: ((bytes: number) => Uint8Array) | undefined;
   resolve: (data: Uint8Array) => void;
   reject: (e: Error) => void;
 }
@@ -53,12 +54,15 @@ export class SocketReader {
     return this.#closed;
   }
 
-  /** Exactly `bytes` bytes (a view that may share memory with the received chunk). */
-  read(bytes: number): Promise<Uint8Array> {
-    if (this.#buffered >= bytes) return Promise.resolve(this.#take(bytes));
+  /**
+   * Exactly `bytes` bytes: a view of a received chunk when they lie in one, else a copy into a buffer
+   * from `allocate` (default: a new one).
+   */
+  read(bytes: number, allocate?: (bytes: number) => Uint8Array): Promise<Uint8Array> {
+    if (this.#buffered >= bytes) return Promise.resolve(this.#take(bytes, allocate));
     if (this.#closed) return Promise.reject(new ConnectionClosed());
     return new Promise((resolve, reject) => {
-      this.#waiter = { bytes, resolve, reject };
+      this.#waiter = { bytes, allocate, resolve, reject };
       this.#resume();
     });
   }
@@ -70,7 +74,7 @@ export class SocketReader {
     const w = this.#waiter;
     if (w !== null && this.#buffered >= w.bytes) {
       this.#waiter = null;
-      w.resolve(this.#take(w.bytes));
+      w.resolve(this.#take(w.bytes, w.allocate));
     }
     if (this.#buffered > HIGH_WATER && !this.#paused) {
       this.#paused = true;
@@ -93,7 +97,7 @@ export class SocketReader {
     w?.reject(new ConnectionClosed());
   }
 
-  #take(bytes: number): Uint8Array {
+  #take(bytes: number, allocate?: (bytes: number) => Uint8Array): Uint8Array {
     this.#buffered -= bytes;
     const first = this.#chunks[0];
     if (bytes === 0) return new Uint8Array(0);
@@ -107,7 +111,7 @@ export class SocketReader {
       this.#resume();
       return view;
     }
-    const out = new Uint8Array(bytes);
+    const out = allocate?.(bytes) ?? new Uint8Array(bytes);
     let filled = 0;
     while (filled < bytes) {
       const chunk = this.#chunks[0];

@@ -14,6 +14,7 @@ import {
   ReplyType,
   SIMPLE_REPLY_BYTES,
 } from "./constants.ts";
+import { BufferPool } from "./buffer_pool.ts";
 import { errnoOf, messageOf } from "./errno.ts";
 import { MAX_BLOCK_BYTES, type ServedExport } from "./exports.ts";
 import { type Negotiated, ProtocolViolation } from "./handshake.ts";
@@ -32,6 +33,8 @@ interface Request {
   offset: number;
   length: number;
   payload: Uint8Array | null;
+  /** Gives a pooled payload buffer back once the request is done with it. */
+  release: (() => void) | undefined;
 }
 
 /** A failure answered with an error reply; the connection goes on. */
@@ -65,6 +68,8 @@ export class Transmission {
   /** Who waits for a request to complete, the socket to drain or to close. */
   #waiters: (() => void)[] = [];
   #stopping = false;
+  /** Buffers for write payloads that arrive in several chunks. */
+  #payloads = new BufferPool();
 
   constructor(socket: Socket, reader: SocketReader, negotiated: Negotiated) {
     this.#socket = socket;
@@ -92,6 +97,7 @@ export class Transmission {
       }
       this.#inFlight++;
       this.#serve(request).finally(() => {
+        request.release?.();
         this.#inFlight--;
         this.#notify();
       });
@@ -106,9 +112,10 @@ export class Transmission {
     const type = v.getUint16(6);
     const length = v.getUint32(24);
     let payload: Uint8Array | null = null;
+    let pooled: Uint8Array | null = null;
     if (type === Cmd.Write) {
       if (length > MAX_BLOCK_BYTES) throw new ProtocolViolation(`a write of ${length} bytes exceeds the maximum block size`);
-      payload = await this.#reader.read(length);
+      payload = await this.#reader.read(length, (bytes) => (pooled = this.#payloads.take(bytes)));
     }
     return {
       flags: v.getUint16(4),
@@ -119,6 +126,7 @@ export class Transmission {
       offset: v.getUint32(16) * 2 ** 32 + v.getUint32(20),
       length,
       payload,
+      release: pooled === null ? undefined : () => this.#payloads.give(pooled!),
     };
   }
 
