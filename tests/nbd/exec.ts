@@ -37,11 +37,19 @@ export async function mustRun(command: string, args: readonly string[], options:
   return r.stdout;
 }
 
-/** Starts a long-running program (output discarded); the caller stops it. */
-export function start(command: string, args: readonly string[]): ChildProcess {
-  const child = spawn(command, args, { stdio: "ignore" });
-  child.on("error", () => {});
-  return child;
+/** A long-running program: its process and what it has written to stderr so far. */
+export interface Started {
+  child: ChildProcess;
+  stderr(): string;
+}
+
+/** Starts a long-running program (stdout discarded); the caller stops it. */
+export function start(command: string, args: readonly string[]): Started {
+  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  child.on("error", (e) => (stderr += String(e)));
+  return { child, stderr: () => stderr };
 }
 
 /** Polls until `ready()` holds, or throws after timeoutMs. */
