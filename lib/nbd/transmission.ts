@@ -21,8 +21,10 @@ import { type Negotiated, ProtocolViolation } from "./handshake.ts";
 import type { SocketReader } from "./reader.ts";
 import { blockStatusChunk, errorChunk, noneChunk, simpleReply, writeChunkHeader, writeSimpleReply } from "./replies.ts";
 
-/** Requests served at once per connection; the next is read when one completes. */
+/** Requests served at once per connection, and the data they may hold together (payloads and read
+ * buffers); the next request is read when both are below these. */
 const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT_BYTES = 128 * 1024 * 1024;
 /** Reading pauses while this much reply data waits to be sent (a client that does not read). */
 const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
 
@@ -65,6 +67,7 @@ export class Transmission {
   #structured: boolean;
   #allocationContext: number | null;
   #inFlight = 0;
+  #inFlightBytes = 0;
   /** Who waits for a request to complete, the socket to drain or to close. */
   #waiters: (() => void)[] = [];
   #stopping = false;
@@ -95,13 +98,19 @@ export class Transmission {
         await this.#until(() => this.#inFlight === 0);
         return;
       }
+      const bytes = request.type === Cmd.Read || request.type === Cmd.Write ? request.length : 0;
       this.#inFlight++;
+      this.#inFlightBytes += bytes;
       this.#serve(request).finally(() => {
         request.release?.();
         this.#inFlight--;
+        this.#inFlightBytes -= bytes;
         this.#notify();
       });
-      await this.#until(() => this.#inFlight < MAX_IN_FLIGHT && this.#socket.writableLength < MAX_UNSENT_BYTES);
+      await this.#until(() =>
+        this.#inFlight < MAX_IN_FLIGHT && this.#inFlightBytes < MAX_IN_FLIGHT_BYTES &&
+        this.#socket.writableLength < MAX_UNSENT_BYTES
+      );
     }
   }
 
