@@ -19,3 +19,4 @@ export { formatZramctl, type IoStat, type MmStat, SysfsError, type SysfsErrno, S
 export { BatchArena } from "./lib/compressor/arena.ts";
 export { type BatchOptions } from "./lib/compressor/options.ts";
 export { useEmbeddedLibrary } from "./lib/ffi/load.ts";
+export { type ControlDocument, fetchControl, type NbdExport, type NbdServer, serveNbd, type ServeNbdOptions } from "./lib/nbd/mod.ts";
