@@ -77,10 +77,11 @@ export function fetchControl(path: string, timeoutMs = 10_000): Promise<ControlD
     });
     socket.on("end", () => {
       clearTimeout(timer);
+      text += decoder.decode();
       try {
-        resolve(JSON.parse(text + decoder.decode()) as ControlDocument);
-      } catch (e) {
-        reject(e);
+        resolve(JSON.parse(text) as ControlDocument);
+      } catch {
+        reject(new Error(`the answer is not a JSON document: '${text.slice(0, 80)}'`));
       }
     });
   });
