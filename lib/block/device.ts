@@ -291,7 +291,7 @@ export class BlockDevice {
   /** skip[i] = 1 where a later-issued operation has set page i already. */
   #skips(range: PageRange, ticket: number, space: RequestSpace): Uint8Array {
     const lastSetBy = this.#lastSetBy!;
-    for (let i = 0; i < range.pageCount; i++) space.skip[i] = lastSetBy[range.firstPage + i] > ticket ? 1 : 0;
+    for (let i = 0; i < range.pageCount; i++) space.skip[i] = lastSetBy[range.firstPage + i]! > ticket ? 1 : 0;
     return space.skip;
   }
 

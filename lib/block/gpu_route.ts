@@ -35,10 +35,10 @@ export function compressOnGpu(gpu: GpuPageCompressor, pages: Uint8Array, pageCou
   for (let i = 0; i < pageCount; i++) {
     const kind = batch.kinds[i];
     const size = batch.sizes[i];
-    const sizeFits = kind === Kind.Same ? size === 0 : kind === Kind.Raw ? size === PAGE_SIZE
-      : kind === Kind.GpuLz4 && size > 0 && size < rawThreshold;
+    const sizeFits = size !== undefined && (kind === Kind.Same ? size === 0 : kind === Kind.Raw ? size === PAGE_SIZE
+      : kind === Kind.GpuLz4 && size > 0 && size < rawThreshold);
     const offset = batch.offsets[i];
-    if (!sizeFits || offset < 0 || offset + size > batch.arena.length) {
+    if (!sizeFits || offset === undefined || offset < 0 || offset + size > batch.arena.length) {
       throw new TruenoError("GpuError", `the GPU returned page ${i} as kind ${kind}, ${size} bytes at ${offset}`);
     }
   }

@@ -54,7 +54,12 @@ export class CompressedBatch implements BatchLike {
     const kind = kindOfCode(this.kinds[i]);
     if (kind === undefined) throw new TruenoError("CorruptedData", `page ${i} has unknown kind ${this.kinds[i]}`);
     const start = this.offsets[i];
-    return new CompressedPage(this.arena.subarray(start, start + this.sizes[i]), kind, this.patterns[i], this.producer);
+    const size = this.sizes[i];
+    const pattern = this.patterns[i];
+    if (start === undefined || size === undefined || pattern === undefined) {
+      throw new TruenoError("CorruptedData", `page ${i} lies past the end of the batch's offsets, sizes or patterns`);
+    }
+    return new CompressedPage(this.arena.subarray(start, start + size), kind, pattern, this.producer);
   }
 
   /** Original bytes / stored bytes over the whole batch (Infinity when every page is SAME). */

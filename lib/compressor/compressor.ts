@@ -128,7 +128,7 @@ export class Compressor {
     const code = this.#meta[0];
     const kind = kindOfCode(code);
     if (kind === undefined) throw new TruenoError("AbiMismatch", `the library stored unknown kind ${code}`);
-    return storedPage(data, kind, code === Kind.Same ? this.#metaWords[1] : 0n, this.algorithm);
+    return storedPage(data, kind, code === Kind.Same ? this.#metaWords[1]! : 0n, this.algorithm);
   }
 
   /** A new 4096-byte page from its stored form. */

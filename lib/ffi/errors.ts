@@ -24,8 +24,9 @@ export class TruenoError extends Error {
   }
 }
 
-/** The one mapping of the library's negative status codes to error codes. */
-export function codeOfStatus(status: number): TruenoErrorCode {
+/** The one mapping of the library's negative status codes to error codes; anything else (undefined too:
+ * no status where one was expected) is an ABI mismatch. */
+export function codeOfStatus(status: number | undefined): TruenoErrorCode {
   switch (status) {
     case Status.BufferTooSmall:
       return "BufferTooSmall";

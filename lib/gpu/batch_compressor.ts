@@ -77,13 +77,14 @@ function noTimes(): GpuStageTimes {
   return { batches: 0, pages: 0, h2dTimeNs: 0, kernelTimeNs: 0, d2hTimeNs: 0, totalTimeNs: 0 };
 }
 
+/** Adds one call's stage times (the Float64Array(4) the GPU call filled) to `sum`. */
 function addTimes(sum: GpuStageTimes, pages: number, times: Float64Array): void {
   sum.batches++;
   sum.pages += pages;
-  sum.h2dTimeNs += times[0];
-  sum.kernelTimeNs += times[1];
-  sum.d2hTimeNs += times[2];
-  sum.totalTimeNs += times[3];
+  sum.h2dTimeNs += times[0]!;
+  sum.kernelTimeNs += times[1]!;
+  sum.d2hTimeNs += times[2]!;
+  sum.totalTimeNs += times[3]!;
 }
 
 export class GpuBatchCompressor {
@@ -148,7 +149,7 @@ export class GpuBatchCompressor {
     this.#stats.bytesIn += n * PAGE_SIZE;
     this.#stats.bytesOut += total;
     const batch = new CompressedBatch(n, arena, offsets, sizes, kinds, patterns, total);
-    return new BatchResult(batch, times[0], times[1], times[2], times[3]);
+    return new BatchResult(batch, times[0]!, times[1]!, times[2]!, times[3]!);
   }
 
   /** Rebuilds every page (SAME, LZ4, GPU_LZ4, RAW); throws naming the first bad page: CorruptedData,

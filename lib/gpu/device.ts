@@ -63,13 +63,13 @@ export function listGpus(): GpuDeviceInfo[] {
       new GpuDeviceInfo(
         i,
         new TextDecoder().decode(name.subarray(0, end < 0 ? name.length : end)),
-        props[0],
-        props[1],
-        [props[2], props[3]],
-        props[4],
-        props[5],
-        props[6],
-        props[7],
+        props[0]!,
+        props[1]!,
+        [props[2]!, props[3]!],
+        props[4]!,
+        props[5]!,
+        props[6]!,
+        props[7]!,
       ),
     );
   }

@@ -32,7 +32,7 @@ function sampleBatch(pages: number): Uint8Array {
       switch (p % 4) {
         case 0: page[i] = 0; break;
         case 1: page[i] = i % 8 === 0 ? seed >>> 28 : 0; break;
-        case 2: page[i] = text[(i + (seed >>> 30)) % text.length]; break;
+        case 2: page[i] = text[(i + (seed >>> 30)) % text.length]!; break;
         default: page[i] = seed >>> 24;
       }
     }

@@ -126,7 +126,7 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
     ? null
     : options.control ?? (bound.path !== null ? `${bound.path}.ctl` : null);
   let control: Bound | null = null;
-  const address = uriOf(bound, exports.all[0].name);
+  const address = uriOf(bound, exports.first.name);
   try {
     if (controlPath !== null) {
       control = await serveControl(controlPath, endpoint.kind === "unix" ? endpoint.mode : 0o600, () => ({

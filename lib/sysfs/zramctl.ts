@@ -30,7 +30,7 @@ export function humanSize(bytes: number): string {
 /** The bracketed name of comp_algorithm, or "" when none is bracketed. */
 function selectedAlgorithm(text: string): string {
   const match = /\[([^\]]*)\]/.exec(text);
-  return match === null ? "" : match[1];
+  return match?.[1] ?? "";
 }
 
 export interface ZramctlOptions {
@@ -70,12 +70,12 @@ export function formatZramctl(sys: ZramctlSource, name: string, options: Zramctl
       "",
     ]);
   }
-  const widths = HEADERS.map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  const widths = HEADERS.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0)));
   const last = HEADERS.length - 1;
   return rows.map((row) =>
     row.map((cell, col) => {
       if (col === last && !RIGHT_ALIGNED[col]) return cell;
-      return RIGHT_ALIGNED[col] ? cell.padStart(widths[col]) : cell.padEnd(widths[col]);
+      return RIGHT_ALIGNED[col] ? cell.padStart(widths[col] ?? 0) : cell.padEnd(widths[col] ?? 0);
     }).join(" ")
   ).join("\n") + "\n";
 }
