@@ -4,6 +4,10 @@ import net from "node:net";
 import { bind, type Bound } from "./endpoint.ts";
 import { DeviceView } from "./device_view.ts";
 import type { ServedExport } from "./exports.ts";
+import type { IoStat, MmStat } from "../sysfs/format.ts";
+
+/** mm_stat's fields as the control document carries them: JSON numbers, memLimit too (JSON has no bigint). */
+export type ControlMmStat = Omit<MmStat, "memLimit"> & { memLimit: number };
 
 export interface ExportReport {
   name: string;
@@ -15,8 +19,8 @@ export interface ExportReport {
   stat: string;
   /** What util-linux zramctl would print for this device. */
   zramctl: string;
-  mmStat: Record<string, number>;
-  ioStat: Record<string, number>;
+  mmStat: ControlMmStat;
+  ioStat: IoStat;
 }
 
 export interface ControlDocument {
