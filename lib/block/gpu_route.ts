@@ -8,6 +8,7 @@ import { selectBackend } from "../gpu/policy.ts";
 /** What the device needs of a GPU: one batch compressed into SAME, GPU_LZ4 or RAW pages (a
  * GpuBatchCompressor is one). Pages whose LZ4 output reaches rawThreshold bytes come back RAW. */
 export interface GpuPageCompressor {
+  /** Compresses whole pages into one batch; pages whose output reaches rawThreshold bytes come back RAW. */
   compressBatch(pages: Uint8Array, rawThreshold: number): { readonly batch: BatchLike };
 }
 

@@ -7,10 +7,13 @@ import { CompressedPage } from "./page.ts";
 
 /** The raw native results of a batch; what decompressBatch accepts. */
 export interface BatchLike {
+  /** Pages in the batch. */
   readonly count: number;
   /** Page i's stored bytes are arena[offsets[i] .. offsets[i] + sizes[i]). */
   readonly arena: Uint8Array;
+  /** Per page, where its stored bytes start in the arena. */
   readonly offsets: Int32Array;
+  /** Per page, how many stored bytes it has (0 for SAME). */
   readonly sizes: Int32Array;
   /** TZ_KIND_* per page. */
   readonly kinds: Uint8Array;
@@ -29,6 +32,10 @@ export class CompressedBatch implements BatchLike {
   #home: BatchHome | undefined;
   #released = false;
 
+  /**
+   * A batch over native results; Compressor.compressBatch builds these, as can a caller that holds another module's
+   * BatchLike.
+   */
   constructor(
     readonly count: number,
     readonly arena: Uint8Array,
@@ -46,6 +53,7 @@ export class CompressedBatch implements BatchLike {
     this.#home = home;
   }
 
+  /** Page i (0 .. count - 1) as a CompressedPage viewing the arena; InvalidInput for an index outside the batch. */
   page(i: number): CompressedPage {
     requireLive(this);
     if (!Number.isInteger(i) || i < 0 || i >= this.count) {

@@ -6,14 +6,20 @@ import { Algorithm } from "../compressor/algorithm.ts";
 import { CompressorBuilder } from "../compressor/builder.ts";
 import { type CostModel, checkCostModel, gpuWins } from "./selection.ts";
 
+/** Where selectBackend sends a batch: the GPU, the SIMD page loops, or the scalar ones. */
 export type BatchBackend = "gpu" | "simd" | "scalar";
 
 /** The GPU terms of the model, measured by calibrateFromBatch (or set for a known machine). */
 export interface GpuTerms {
+  /** Fixed seconds per GPU batch. */
   launchSeconds: number;
+  /** PCIe bytes per second, each direction. */
   pcieBytesPerSec: number;
+  /** Kernel bytes per second. */
   gpuBytesPerSec: number;
+  /** Compressed / original bytes of what travels back. */
   compressedFraction: number;
+  /** Upload, kernel and download of successive slots overlap (asyncDma with 2+ ring slots). */
   overlap: boolean;
 }
 
@@ -76,6 +82,7 @@ export function setGpuTerms(terms: GpuTerms | undefined): void {
   gpuTerms = terms === undefined ? undefined : { ...terms };
 }
 
+/** A copy of the GPU terms in effect, or undefined while none are measured or set. */
 export function currentGpuTerms(): GpuTerms | undefined {
   return gpuTerms === undefined ? undefined : { ...gpuTerms };
 }

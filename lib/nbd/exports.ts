@@ -9,6 +9,7 @@ import { ExportIo } from "./export_io.ts";
 export interface NbdExport {
   /** The name clients ask for; the first export is also the default ("" asks for it). */
   name: string;
+  /** The device served; clients' reads and writes go to it. */
   device: BlockDevice;
   /** Shown by NBD_OPT_LIST and NBD_INFO_DESCRIPTION. */
   description?: string;

@@ -1,7 +1,7 @@
 // `zramctl` (util-linux 2.38) default output for an emulated device: columns NAME ALGORITHM DISKSIZE
 // DATA COMPR TOTAL STREAMS MOUNTPOINT, sizes in zramctl's short binary units.
 import { TruenoError } from "../ffi/errors.ts";
-import { SysfsInterface } from "./interface.ts";
+import type { SysfsInterface } from "./interface.ts";
 
 const HEADERS = ["NAME", "ALGORITHM", "DISKSIZE", "DATA", "COMPR", "TOTAL", "STREAMS", "MOUNTPOINT"];
 const RIGHT_ALIGNED = [false, false, true, true, true, true, true, false];
@@ -33,19 +33,21 @@ function selectedAlgorithm(text: string): string {
   return match?.[1] ?? "";
 }
 
+/** How formatZramctl prints. */
 export interface ZramctlOptions {
   /** Print like a bare `zramctl` (which lists only devices with a disksize) rather than like
    * `zramctl NAME` (which always prints the named device's row). Default false. */
   listing?: boolean;
 }
 
+/** What formatZramctl reads: a SysfsInterface, or any view of a device with the same two methods. */
+export type ZramctlSource = Pick<SysfsInterface, "readAttr" | "mmStat">;
+
 /**
  * What `zramctl NAME` prints for the device `name` (e.g. "/dev/zram0") emulated by `sys`. STREAMS is
  * empty (the 6.18 kernel has no max_comp_streams) and MOUNTPOINT is empty (an emulated device is
  * neither mounted nor a swap area).
  */
-/** What formatZramctl reads: a SysfsInterface, or any view of a device with the same two methods. */
-export type ZramctlSource = Pick<SysfsInterface, "readAttr" | "mmStat">;
 
 export function formatZramctl(sys: ZramctlSource, name: string, options: ZramctlOptions = {}): string {
   if (typeof sys?.readAttr !== "function" || typeof sys?.mmStat !== "function") {
