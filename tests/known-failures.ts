@@ -20,9 +20,16 @@ export function reportedFiles(output: string, pattern: RegExp): { files: string[
   return { files: [...new Set(hits)].sort(), hits: hits.length };
 }
 
-/** Fails when `tool` reported any problem, showing its output. */
-export function expectNoProblems(tool: string, output: string, reported: { files: string[]; hits: number }): void {
+/** Fails when `tool` reported any problem in a file, or any output matches `anyProblem` (a failure that names
+ * no file, such as a bad configuration), showing the output. */
+export function expectNoProblems(
+  tool: string,
+  output: string,
+  reported: { files: string[]; hits: number },
+  anyProblem?: RegExp,
+): void {
   expect(reported.files, `${tool}: ${reported.hits} problems:\n${output}`).toEqual([]);
+  if (anyProblem !== undefined) expect(anyProblem.test(output), `${tool} failed:\n${output}`).toBeFalse();
 }
 
 /** Fails when `tool` reported a file that is not on its to-do list. */
