@@ -20,3 +20,8 @@ export { BatchArena } from "./lib/compressor/arena.ts";
 export { type BatchOptions } from "./lib/compressor/options.ts";
 export { useEmbeddedLibrary } from "./lib/ffi/load.ts";
 export { type ControlDocument, fetchControl, type NbdExport, type NbdServer, serveNbd, type ServeNbdOptions } from "./lib/nbd/mod.ts";
+// Types that the exports above refer to, so that users can name them.
+export { type GpuPageCompressor } from "./lib/block/mod.ts";
+export { type BlockLayerStat, type SysfsOptions, type ZramctlOptions } from "./lib/sysfs/mod.ts";
+export { type ZramctlSource } from "./lib/sysfs/zramctl.ts";
+export { type ControlMmStat, type ExportReport, type NbdTlsOptions } from "./lib/nbd/mod.ts";

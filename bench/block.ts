@@ -14,18 +14,12 @@ import { Algorithm, BlockDevice, CompressorBuilder, HUGE_THRESHOLD } from "../mo
 import { randomBytes } from "../tests/pages.ts";
 import { loadCorpus, PAGE_SIZE } from "./corpus.ts";
 import { type LinuxZramPass, linuxZramPass, linuxZramUnusable, lockZram0 } from "./linux-zram.ts";
-import { markdownTable, type Target, targetRows } from "./report.ts";
+import { markdownTable, median, type Target, targetRows } from "./report.ts";
 
 const REQUEST = 1 << 20;
 /** Rounds go on until the device's write passes add up to this, and at least MIN_ROUNDS. */
 const MIN_MS = 2000;
 const MIN_ROUNDS = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function timed(pass: () => void): number {
   const t0 = performance.now();
@@ -48,7 +42,7 @@ const random = randomBytes(Math.min(bytes, 64 * REQUEST), 1);
 const randomRequests = chunks(random);
 console.log(`corpus: ${bytes / PAGE_SIZE} pages (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${requests.length} requests of ` +
   `up to 1 MiB; random: ${random.length / PAGE_SIZE} pages; machine: ${cpus().length} cores, shared with other work; ` +
-  `load average ${loadavg()[0].toFixed(2)}\n`);
+  `load average ${loadavg()[0]!.toFixed(2)}\n`);
 
 const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
 const out = new Uint8Array(bytes);
@@ -58,15 +52,15 @@ const out = new Uint8Array(bytes);
 const deviceRouting = { rawThreshold: HUGE_THRESHOLD, entropyLimit: 8 };
 const codecBatches = requests.map((r) => compressor.compressBatch(r.data, deviceRouting));
 const codecWrite = () => {
-  for (let i = 0; i < requests.length; i++) codecBatches[i] = compressor.compressBatch(requests[i].data, deviceRouting);
+  for (let i = 0; i < requests.length; i++) codecBatches[i] = compressor.compressBatch(requests[i]!.data, deviceRouting);
 };
 const codecRandom = () => {
   for (const r of randomRequests) compressor.compressBatch(r.data, deviceRouting);
 };
 const codecRead = () => {
   for (let i = 0; i < requests.length; i++) {
-    const r = requests[i];
-    compressor.decompressBatch(codecBatches[i], out.subarray(r.offset, r.offset + r.data.length));
+    const r = requests[i]!;
+    compressor.decompressBatch(codecBatches[i]!, out.subarray(r.offset, r.offset + r.data.length));
   }
 };
 const writeAll = (dev: BlockDevice, list = requests) => {
@@ -138,7 +132,7 @@ const targets: Target[] = [
 if (linux.length > 0) {
   const write = median(linux.map((p) => p.writeSeconds)) * 1e3;
   const read = median(linux.map((p) => p.readSeconds)) * 1e3;
-  const last = linux[linux.length - 1];
+  const last = linux[linux.length - 1]!;
   const linuxRatio = last.origDataSize / last.memUsedTotal;
   rows.push(["Linux zram lz4 (dd O_DIRECT bs=1M, one writer)", gbps(write).toFixed(2), gbps(read).toFixed(2),
     (last.origDataSize / last.comprDataSize).toFixed(3), linuxRatio.toFixed(3)]);

@@ -65,7 +65,7 @@ export function loadCorpus(limitPages = Infinity): Corpus {
   return {
     pages,
     path,
-    files: files.map((f, i) => ({ name: basename(f), pages: parts[i].length / PAGE_SIZE })).filter((f) => f.pages > 0),
+    files: files.map((f, i) => ({ name: basename(f), pages: parts[i]!.length / PAGE_SIZE })).filter((f) => f.pages > 0),
   };
 }
 

@@ -76,8 +76,11 @@ export function linuxZramPass(file: string, bytes: number, algorithm: string): L
     const readSeconds = timedDd([
       "if=" + DEV, "of=/dev/null", "bs=1M", "iflag=direct,count_bytes", `count=${bytes}`,
     ]);
-    const mm = readFileSync(`${SYS}/mm_stat`, "utf8").trim().split(/\s+/).map(Number);
-    return { writeSeconds, readSeconds, origDataSize: mm[0], comprDataSize: mm[1], memUsedTotal: mm[2] };
+    const [origDataSize, comprDataSize, memUsedTotal] = readFileSync(`${SYS}/mm_stat`, "utf8").trim().split(/\s+/).map(Number);
+    if (memUsedTotal === undefined || comprDataSize === undefined || origDataSize === undefined) {
+      throw new Error(`${SYS}/mm_stat has fewer than 3 fields`);
+    }
+    return { writeSeconds, readSeconds, origDataSize, comprDataSize, memUsedTotal };
   } finally {
     reset();
   }

@@ -156,7 +156,7 @@ function codecGbps(pages: Uint8Array): number {
 
 const dir = mkdtempSync(join(tmpdir(), "tz-bench-nbd-"));
 try {
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(2)}; fio over Unix sockets, ${ALGORITHM}` +
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}; fio over Unix sockets, ${ALGORITHM}` +
     `${QUICK ? " (--quick: sizes too small for figures)" : ""}\n`);
   const ours = await trueno(dir, DEVICE_BYTES);
   const theirs = await nbdkit(dir, DEVICE_BYTES);
@@ -192,7 +192,9 @@ try {
     const r = spawnSync("nbdcopy", ["--connections=4", "--requests=16", corpus.path, corpusExport.uri], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`nbdcopy failed: ${r.stderr}`);
     copyGbps = corpus.pages.length / (performance.now() - t0) / 1e6;
-    const mm = (await fetchControl(corpusExport.socket)).exports[0].mmStat;
+    const served = (await fetchControl(corpusExport.socket)).exports[0];
+    if (served === undefined) throw new Error("the control document lists no export");
+    const mm = served.mmStat;
     stored = { orig: mm.origDataSize, memUsed: mm.memUsedTotal };
   } finally {
     await corpusExport.stop();

@@ -24,7 +24,9 @@ export function targetRows(targets: readonly Target[]): string[][] {
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const upper = s[m];
+  if (upper === undefined) return NaN; // no values
+  return s.length % 2 ? upper : (s[m - 1]! + upper) / 2;
 }
 
 /** "median" for one figure, "median (min..max)" for several. */

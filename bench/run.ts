@@ -75,7 +75,7 @@ function checkedPages(c: Compressor): CompressedPage[] {
   const pages = views.map((v) => c.compress(v));
   pages.forEach((p, i) => {
     c.decompressInto(p, pageOut);
-    if (Buffer.compare(pageOut, views[i]) !== 0) throw new Error(`per-page round trip failed at page ${i}`);
+    if (Buffer.compare(pageOut, views[i]!) !== 0) throw new Error(`per-page round trip failed at page ${i}`);
   });
   return pages;
 }
@@ -99,7 +99,7 @@ const others = alternatives().map((codec) => {
   const pages = views.filter((_, i) => i % stride === 0);
   const compressed = pages.map((v) => codec.compress(v));
   compressed.forEach((z, i) => {
-    if (Buffer.compare(codec.decompress(z), pages[i]) !== 0) throw new Error(`${codec.name} round trip failed at ${i}`);
+    if (Buffer.compare(codec.decompress(z), pages[i]!) !== 0) throw new Error(`${codec.name} round trip failed at ${i}`);
   });
   const label = stride === 1 ? `${codec.name} per page` : `${codec.name} per page (every ${stride}th page)`;
   return { codec, label, pages, compressed, stored: compressed.reduce((n, z) => n + z.length, 0) };
@@ -109,7 +109,7 @@ const other = (name: string) => others.find((o) => o.codec.name === name);
 const sameSource = views.filter((v) => sameFillWord(v) !== null);
 if (sameSource.length === 0) throw new Error("the corpus has no same-filled page to benchmark same-fill with");
 const sameFilled = new Uint8Array(SAME_FILL_PAGES * PAGE_SIZE);
-for (let i = 0; i < SAME_FILL_PAGES; i++) sameFilled.set(sameSource[i % sameSource.length], i * PAGE_SIZE);
+for (let i = 0; i < SAME_FILL_PAGES; i++) sameFilled.set(sameSource[i % sameSource.length]!, i * PAGE_SIZE);
 const sameViews = pageViews(sameFilled);
 const sameCopy = new Uint8Array(sameFilled.length);
 
@@ -236,13 +236,15 @@ for (let pass = 0; pass < PASSES; pass++) {
   const native2 = nativeRun(2);
   const rate = new Map<string, number>();
   for (let k = 0; k < cases.length; k++) {
-    const c = cases[(k + pass) % cases.length];
+    const c = cases[(k + pass) % cases.length]!;
     const stats = await measure(c.fn, { min_cpu_time: MIN_MS * 1e6, min_samples: 3 });
     rate.set(c.name, c.bytes / stats.p50);
   }
   passes.push({ native, native2, rate });
   console.log(`pass ${pass + 1}/${PASSES} done; /proc/loadavg: ${loadavg()}`);
 }
+const firstPass = passes[0];
+if (firstPass === undefined) throw new Error("--passes must be at least 1");
 
 // ---- summaries ----
 const rates = (name: string) => passes.map((p) => p.rate.get(name)!);
@@ -265,12 +267,12 @@ const summary: string[][] = cases.map((c) => [
 ]);
 for (const family of ["lz4", "zstd-1"] as const) {
   for (const two of [false, true]) {
-    const r = (two ? passes[0].native2 : passes[0].native)[family];
+    const r = (two ? firstPass.native2 : firstPass.native)[family];
     const label = `native C ${family === "lz4" ? "liblz4" : "libzstd-1"} page loop, ${two ? "2 threads" : "1 thread"}`;
     for (const phase of ["compress", "decompress"] as const) {
       const gbps = nativeRates(family, phase, two);
       const base = nativeRates(family, phase);
-      summary.push([`${label}: ${phase}`, withSpread(gbps, 2), withSpread(gbps.map((g, i) => g / base[i]), 2) + "x",
+      summary.push([`${label}: ${phase}`, withSpread(gbps, 2), withSpread(gbps.map((g, i) => g / base[i]!), 2) + "x",
         phase === "compress" ? (r.bytes / r.stored).toFixed(2) : "", ""]);
     }
   }
@@ -317,7 +319,7 @@ console.log(`native liblz4 loop scaling, 2 threads over 1: ` +
   `${median(over2("compress")).toFixed(2)}x compress, ${median(over2("decompress")).toFixed(2)}x decompress`);
 function over2(phase: "compress" | "decompress"): number[] {
   const one = nativeRates("lz4", phase);
-  return nativeRates("lz4", phase, true).map((g, i) => g / one[i]);
+  return nativeRates("lz4", phase, true).map((g, i) => g / one[i]!);
 }
 lz4.close();
 zstd.close();

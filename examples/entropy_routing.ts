@@ -13,7 +13,7 @@ let seed = 12345;
 const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
 const samples: [string, Uint8Array][] = [
   ["zeros", new Uint8Array(PAGE_SIZE)],
-  ["repeated word", page((i) => [0xde, 0xad, 0xbe, 0xef][i % 4])],
+  ["repeated word", page((i) => [0xde, 0xad, 0xbe, 0xef][i % 4]!)],
   ["text", new TextEncoder().encode("entropy decides the path of each page. ".repeat(110)).subarray(0, PAGE_SIZE)],
   ["small integers", page((i) => (i * 7) % 16)],
   ["half random", page((i) => (i % 2 ? random() : 0))],

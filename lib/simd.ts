@@ -3,6 +3,7 @@ import { Backend, CpuFeature } from "./ffi/abi.ts";
 import { TruenoError } from "./ffi/errors.ts";
 import { native } from "./ffi/load.ts";
 
+/** A page-loop backend: AVX-512 or AVX2 (x86-64), NEON (arm64), or portable scalar code. */
 export type SimdBackend = "avx512" | "avx2" | "neon" | "scalar";
 
 const CODES: Record<SimdBackend, number> = {
@@ -36,6 +37,7 @@ export function bestBackend(): SimdBackend {
   return backendName(native().tz_backend_best());
 }
 
+/** The SIMD instruction sets this CPU offers, as the library detected them. */
 export function simdFeatures(): { avx512: boolean; avx2: boolean; sse42: boolean; neon: boolean } {
   const bits = native().tz_cpu_features();
   return {

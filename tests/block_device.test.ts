@@ -1,4 +1,4 @@
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, nth, test } from "./harness.ts";
 import { randomBytes, repeated, textPage } from "./pages.ts";
 import { Algorithm, type Compressor, CompressorBuilder, TruenoError } from "../mod.ts";
 import { BlockDevice } from "../lib/block/mod.ts";
@@ -46,7 +46,7 @@ function counting(inner: Compressor) {
 }
 
 test("corpus pages round-trip through 1 MiB requests; unwritten pages read as zeros", () => {
-  const pages = corpus()[1].pages.subarray(0, 1024 * 4096);
+  const pages = corpusFile(1).pages.subarray(0, 1024 * 4096);
   const dev = new BlockDevice(8 * MiB, compressor);
   for (let at = 0; at < pages.length; at += MiB) dev.write(at + MiB, pages.subarray(at, at + MiB));
   expect(readBack(dev, MiB, pages.length)).toEqualBytes(pages);
@@ -177,7 +177,7 @@ test("a write refused by memLimit fails, is counted, and loses nothing stored", 
 });
 
 test("compact() releases sparse pool pages and keeps every page readable", () => {
-  const pages = corpus()[0].pages.subarray(0, 2048 * 4096);
+  const pages = corpusFile(0).pages.subarray(0, 2048 * 4096);
   const dev = new BlockDevice(16 * MiB, compressor);
   for (let at = 0; at < pages.length; at += MiB) dev.write(at, pages.subarray(at, at + MiB));
   for (let page = 0; page < 2048; page++) if (page % 4 !== 0) dev.discard(page * 4096, 4096);
@@ -220,10 +220,10 @@ test("async writes and reads overlapping on the same pages: whole old or whole n
   await Promise.all(writes);
   await dev.flush();
   // Writes commit in issue order: the last one wins, and no read after it is stale.
-  expect(readBack(dev, 0, n * 4096)).toEqualBytes(versions[versions.length - 1]);
+  expect(readBack(dev, 0, n * 4096)).toEqualBytes(nth(versions, versions.length - 1, "version"));
   const after = new Uint8Array(n * 4096);
   await dev.readAsync(0, after);
-  expect(after).toEqualBytes(versions[versions.length - 1]);
+  expect(after).toEqualBytes(nth(versions, versions.length - 1, "version"));
   const s = dev.stats();
   expect(s.pagesStored).toBe(n);
   expect(s.writeIos).toBe(versions.length);
@@ -291,7 +291,7 @@ test("pageStates: holes 0, zero pages 1, anything else 2; a range outside the de
 
 test("setCompressionLevel applies from the next write; levels the algorithm lacks are InvalidInput", () => {
   const dev = new BlockDevice(MiB, compressor);
-  const text = corpus()[0].pages.subarray(0, 16 * 4096);
+  const text = corpusFile(0).pages.subarray(0, 16 * 4096);
   dev.write(0, text);
   const atDefault = dev.stats().comprDataSize;
   dev.setCompressionLevel(65537);

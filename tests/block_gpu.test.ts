@@ -2,7 +2,7 @@
 // when a GPU batch fails. Without a GPU, the GPU is a double whose pages come from the library's host build
 // of the kernels' per-page LZ4 step (tz_gpu_codec_compress_page_host, bit-identical to the kernel) and
 // the kernel's same-fill rule, so the device stores and decodes the bytes a GPU would produce.
-import { corpus, expect, test } from "./harness.ts";
+import { corpus, corpusFile, expect, test } from "./harness.ts";
 import { randomBytes, textPage } from "./pages.ts";
 import {
   Algorithm,
@@ -65,7 +65,7 @@ class HostGpu implements GpuPageCompressor {
         arena.set(page, at);
         this.kindCounts.raw++;
       }
-      at += sizes[i];
+      at += sizes[i]!;
     }
     if (this.fail === "bad-batch") sizes[0] = arena.length + 1;
     this.batches++;
@@ -89,7 +89,7 @@ function withGpuModel(fn: (breakEven: number) => void | Promise<void>): Promise<
 
 /** n pages of the corpus from page `from` on: code, data, text and zero pages. */
 function corpusPages(from: number, n: number): Uint8Array {
-  return corpus()[0].pages.slice(from * PAGE_SIZE, (from + n) * PAGE_SIZE);
+  return corpusFile(0).pages.slice(from * PAGE_SIZE, (from + n) * PAGE_SIZE);
 }
 
 function readBack(dev: BlockDevice, offset: number, length: number): Uint8Array {

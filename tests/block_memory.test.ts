@@ -1,7 +1,7 @@
 // The pool gives memory back: after discard + compact the process's resident memory falls with
 // mem_used_total (freed zspages are returned to the system, not kept in a growing buffer).
 import process from "node:process";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, test } from "./harness.ts";
 import { Algorithm, CompressorBuilder } from "../mod.ts";
 import { BlockDevice } from "../lib/block/mod.ts";
 
@@ -9,7 +9,7 @@ const MiB = 1 << 20;
 
 test("RSS falls after discard + compact, by most of what mem_used_total gave back", () => {
   const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
-  const pages = corpus()[1].pages;
+  const pages = corpusFile(1).pages;
   const rounds = 6; // the corpus file written again at other offsets: ~80 MiB of pool
   const device = new BlockDevice(rounds * 32 * MiB, compressor, { entropyThreshold: 8 });
   const requestBytes = MiB;

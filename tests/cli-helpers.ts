@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { syntheticWorkload } from "../lib/cli/workload.ts";
-import { repoRoot, runtime } from "./harness.ts";
+import { nth, repoRoot, runtime } from "./harness.ts";
 
 export interface CliRun {
   status: number | null;
@@ -25,7 +25,7 @@ export interface RunOptions {
 }
 
 export function runCommand(argv: readonly string[], options: RunOptions = {}): CliRun {
-  const r = spawnSync(argv[0], argv.slice(1), {
+  const r = spawnSync(nth(argv, 0, "argument"), argv.slice(1), {
     cwd: options.cwd ?? repoRoot,
     env: options.env ?? process.env,
     encoding: "utf8",

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import process from "node:process";
-import { expect, repoRoot, runtime, test } from "./harness.ts";
+import { expect, nth, repoRoot, runtime, test } from "./harness.ts";
 import { RUNTIMES, runCli, runCliAsync } from "./cli-helpers.ts";
 
 const dir = join(repoRoot, ".cache", "cli-test", `top-${runtime}`);
@@ -116,8 +116,8 @@ test(`top (${runtime}): without a terminal, one plain line or JSON object per re
   const lines = plain.stdout.trim().split("\n");
   expect(lines.length).toBe(2);
   expect(/^\d\d:\d\d:\d\d pages_in\/s=- pages_out\/s=- ratio=2.00 mem_used=4096 orig_data=8192 compr_data=4096 same=2 huge=0$/
-    .test(lines[0]), lines[0]).toBeTrue();
-  expect(lines[1].includes(" pages_in/s=0.0 pages_out/s=0.0 "), lines[1]).toBeTrue();
+    .test(nth(lines, 0, "line")), nth(lines, 0, "line")).toBeTrue();
+  expect(nth(lines, 1, "line").includes(" pages_in/s=0.0 pages_out/s=0.0 "), nth(lines, 1, "line")).toBeTrue();
   const json = runCli(runtime, ["top", "--sysfs", sysfs, "--count", "1", "--json"]);
   expect(json.status, json.stderr).toBe(0);
   const { time: _time, ...row } = JSON.parse(json.stdout);
@@ -148,7 +148,7 @@ test(`top (${runtime}): a server without block-layer stat shows unknown rates; b
         expect(r.status, r.stderr).toBe(0);
         const lines = r.stdout.trim().split("\n");
         expect(lines.length).toBe(2);
-        expect(lines[1].includes(" pages_in/s=- pages_out/s=- ratio=2.00 "), lines[1]).toBeTrue();
+        expect(nth(lines, 1, "line").includes(" pages_in/s=- pages_out/s=- ratio=2.00 "), nth(lines, 1, "line")).toBeTrue();
       } else {
         expect(r.status, message).toBe(1);
         expect(r.stderr, message).toBe(`trueno-zram: ControlSocketError: control socket ${sock}: ${message}\n`);

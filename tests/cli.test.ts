@@ -1,7 +1,7 @@
 // The CLI end to end, under both runtimes: a small --input bench (table and --json), help, bad arguments.
 import { writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { expect, test } from "./harness.ts";
+import { expect, nth, test } from "./harness.ts";
 import { RUNTIMES, runCli, smallPagesFile } from "./cli-helpers.ts";
 
 const PAGES = 64;
@@ -41,18 +41,18 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
     const r = runCli(runtime, ["bench", "--input", input, "--rounds", "3", "--algorithms", "lz4", "--backends", "auto", "--threads", "1"]);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toBe(`workload: ${input}, ${PAGES} pages (0.3 MiB)`);
+    expect(nth(lines, 0, "line")).toBe(`workload: ${input}, ${PAGES} pages (0.3 MiB)`);
     expect(/^system load \(1\/5\/15 min\): [0-9.]+ [0-9.]+ [0-9.]+ at start, [0-9.]+ [0-9.]+ [0-9.]+ at end; [0-9]+ CPUs; 3 interleaved rounds, median and spread$/
-      .test(lines[1]), lines[1]).toBeTrue();
-    expect(lines[2].split(/\s{2,}/)).toEqual(
+      .test(nth(lines, 1, "line")), nth(lines, 1, "line")).toBeTrue();
+    expect(nth(lines, 2, "line").split(/\s{2,}/)).toEqual(
       ["algorithm", "backend", "threads", "pages", "compress GB/s", "+-", "decompress GB/s", "+-", "ratio", "same", "raw"],
     );
-    const row = lines[3].split(/\s+/);
+    const row = nth(lines, 3, "line").split(/\s+/);
     expect(row[0]).toBe("lz4");
     expect(row[2]).toBe("1");
     expect(row[3]).toBe(String(PAGES));
-    expect(/^[0-9]+%$/.test(row[5])).toBeTrue();
-    expect(lines[4].startsWith("backends differ only in: same-fill check")).toBeTrue();
+    expect(/^[0-9]+%$/.test(nth(row, 5, "field"))).toBeTrue();
+    expect(nth(lines, 4, "line").startsWith("backends differ only in: same-fill check")).toBeTrue();
   });
 
   test(`cli (${runtime}): help exits 0, no command exits 2`, () => {
@@ -105,7 +105,7 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
   test(`cli (${runtime}): zramctl prints the emulated device like util-linux zramctl`, () => {
     const r = runCli(runtime, ["zramctl", "--input", input, "--algorithm", "lz4", "--disksize", "1M"]);
     expect(r.status, r.stderr).toBe(0);
-    const [header, row, ...rest] = r.stdout.split("\n");
+    const [header = "", row = "", ...rest] = r.stdout.split("\n");
     expect(header.split(/\s+/)).toEqual(["NAME", "ALGORITHM", "DISKSIZE", "DATA", "COMPR", "TOTAL", "STREAMS", "MOUNTPOINT"]);
     expect(row.trim().split(/\s+/).slice(0, 4)).toEqual(["/dev/zram0", "lz4", "1M", "256K"]);
     expect(rest).toEqual([""]);

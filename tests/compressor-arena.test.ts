@@ -1,13 +1,13 @@
 // Resident output memory: BatchArena reuse, release(), the plain path's recycling, compressInto, and
 // that reuse never overwrites a batch still in use.
 import { Algorithm, BatchArena, type CompressedBatch, CompressorBuilder, PAGE_SIZE } from "../mod.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, nth, test } from "./harness.ts";
 import { concatPages, edgePages } from "./pages.ts";
 
 const lz4 = () => new CompressorBuilder().algorithm(Algorithm.Lz4).threads(2).build();
 /** Two different sets of 600 corpus pages. */
 function twoSets(): [Uint8Array, Uint8Array] {
-  const pages = corpus()[0].pages;
+  const pages = corpusFile(0).pages;
   return [pages.slice(0, 600 * PAGE_SIZE), pages.slice(600 * PAGE_SIZE, 1200 * PAGE_SIZE)];
 }
 const memoryOf = (b: CompressedBatch) => b.arena.buffer;
@@ -137,7 +137,7 @@ test("compressInto writes into the caller's buffer page after page", () => {
     c.decompressInto(stored, back);
     expect(back, name).toEqualBytes(page);
   }
-  expect(() => c.compressInto(edgePages()[0].page, new Uint8Array(PAGE_SIZE - 1))).toThrow("BufferTooSmall");
+  expect(() => c.compressInto(nth(edgePages(), 0).page, new Uint8Array(PAGE_SIZE - 1))).toThrow("BufferTooSmall");
   c.close();
 });
 

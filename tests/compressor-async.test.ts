@@ -2,14 +2,14 @@
 import { Algorithm, CompressorBuilder, PAGE_SIZE } from "../mod.ts";
 import { DEFAULT_ALGORITHMS } from "./algorithms.ts";
 import { expectSamePage } from "./compare.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, nth, test } from "./harness.ts";
 import { concatPages, edgePages } from "./pages.ts";
 
 for (const algorithm of DEFAULT_ALGORITHMS) {
   test(`${algorithm}: async batches equal sync batches`, async () => {
     const c = new CompressorBuilder().algorithm(algorithm).build();
     try {
-      for (const pages of [concatPages(edgePages()), corpus()[0].pages]) {
+      for (const pages of [concatPages(edgePages()), corpusFile(0).pages]) {
         const sync = c.compressBatch(pages);
         const async = await c.compressBatchAsync(pages);
         expect(async.count).toBe(sync.count);
@@ -28,7 +28,7 @@ for (const algorithm of DEFAULT_ALGORITHMS) {
 
 test("the JS thread runs timers while an async batch is in flight", async () => {
   const c = new CompressorBuilder().algorithm(Algorithm.Lz4hc(12)).threads(1).build();
-  const pages = corpus()[0].pages.subarray(0, 2000 * PAGE_SIZE);
+  const pages = corpusFile(0).pages.subarray(0, 2000 * PAGE_SIZE);
   let ticks = 0;
   const timer = setInterval(() => ticks++, 1);
   try {
@@ -44,7 +44,7 @@ test("the JS thread runs timers while an async batch is in flight", async () => 
 test("several async batches on one compressor run concurrently and all settle", async () => {
   const c = new CompressorBuilder().algorithm(Algorithm.Zstd()).build();
   try {
-    const pages = corpus()[1].pages.subarray(0, 512 * PAGE_SIZE);
+    const pages = corpusFile(1).pages.subarray(0, 512 * PAGE_SIZE);
     const expected = c.compressBatch(pages);
     const batches = await Promise.all([1, 2, 3, 4].map(() => c.compressBatchAsync(pages)));
     for (const batch of batches) {
@@ -65,11 +65,11 @@ test("async calls with small batches copy nothing the caller sees and stay corre
     // A caller-built batch of small plain arrays, as another module would pass it.
     const own = {
       count,
-      arena: arena.slice(offsets[0], offsets[0] + sizes[0]),
+      arena: arena.slice(nth(offsets, 0), nth(offsets, 0) + nth(sizes, 0)),
       offsets: Int32Array.of(0),
-      sizes: Int32Array.of(sizes[0]),
-      kinds: Uint8Array.of(kinds[0]),
-      patterns: BigUint64Array.of(patterns[0]),
+      sizes: Int32Array.of(nth(sizes, 0)),
+      kinds: Uint8Array.of(nth(kinds, 0)),
+      patterns: BigUint64Array.of(nth(patterns, 0)),
     };
     expect(await c.decompressBatchAsync(own)).toEqualBytes(page);
     expect(own.offsets[0]).toBe(0);

@@ -10,7 +10,7 @@ import {
 } from "../mod.ts";
 import { ALL_ALGORITHMS } from "./algorithms.ts";
 import { expectBatchEqualsPages, firstWord } from "./compare.ts";
-import { expect, test } from "./harness.ts";
+import { expect, nth, test } from "./harness.ts";
 import { concatPages, edgePages, randomBytes, textPage } from "./pages.ts";
 
 function withCompressor(algorithm: Algorithm, body: (c: Compressor) => void): void {
@@ -102,10 +102,11 @@ test("pages kept over many calls stay intact and independent of each other", () 
     const stored = inputs.map((page) => c.compress(page));
     const copies = stored.map((p) => p.data.slice());
     expect(() => c.compress(new Uint8Array(PAGE_SIZE), { rawThreshold: 0 })).toThrow("InvalidInput");
-    stored[0].data.fill(0xaa);
+    nth(stored, 0).data.fill(0xaa);
     for (let i = 1; i < stored.length; i++) {
-      expect(stored[i].data, `page ${i}`).toEqualBytes(copies[i]);
-      expect(c.decompress(stored[i]), `page ${i}`).toEqualBytes(inputs[i]);
+      // copies and inputs map one to one onto stored
+      expect(stored[i]!.data, `page ${i}`).toEqualBytes(copies[i]!);
+      expect(c.decompress(stored[i]!), `page ${i}`).toEqualBytes(inputs[i]!);
     }
   });
 });
@@ -144,8 +145,9 @@ test("entropyLimit stores high-entropy pages RAW without trying, same-fill still
     expect(c.compress(new Uint8Array(PAGE_SIZE), { entropyLimit: 0 }).kind).toBe("same");
     const batch = c.compressBatch(concatPages(pages), { entropyLimit: 0 });
     for (let i = 0; i < batch.count; i++) {
-      const expected = sameFillWord(pages[i].page) === null ? "raw" : "same";
-      expect(batch.page(i).kind, pages[i].name).toBe(expected);
+      const page = nth(pages, i, "page");
+      const expected = sameFillWord(page.page) === null ? "raw" : "same";
+      expect(batch.page(i).kind, page.name).toBe(expected);
     }
   });
 });
@@ -176,7 +178,7 @@ test("stats count pages, bytes, SAME and RAW pages, and reset", () => {
     expect(s.compressTimeNs).toBeGreaterThan(0);
     expect(s.decompressTimeNs).toBeGreaterThan(0);
     expect(s.throughputGbps()).toBeCloseTo(s.bytesIn / s.compressTimeNs);
-    c.compress(pages[0].page);
+    c.compress(nth(pages, 0).page);
     expect(c.stats().pages).toBe(pages.length + 1);
     expect(s.pages).toBe(pages.length); // a snapshot, not a live view
     c.resetStats();

@@ -8,7 +8,7 @@ import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } 
 import type { DeviceEstimate } from "../lib/cli/device-estimate.ts";
 import { ProcMemError } from "../lib/procmem/errors.ts";
 import { ProcessMemory } from "../lib/procmem/process.ts";
-import { corpus, expect, repoRoot, runtime, test } from "./harness.ts";
+import { corpus, expect, nth, repoRoot, runtime, test } from "./harness.ts";
 import { RUNTIMES, runCli, runCliJson, startHeldPages } from "./cli-helpers.ts";
 import { heldPages, HELD_PAGE_COUNT, RANDOM_PAGES, textPage, ZERO_PAGES } from "./held-pages-layout.ts";
 
@@ -41,7 +41,7 @@ test(`estimate (${runtime}): a child holding 1000 zero, 1000 text and 1000 rando
     expect(report.source.process.truncated).toBeFalse();
     const algorithms = [Algorithm.Lz4, Algorithm.Zstd(3)];
     report.results.forEach((r: DeviceEstimate, i: number) => {
-      const c = new CompressorBuilder().algorithm(algorithms[i]).build();
+      const c = new CompressorBuilder().algorithm(nth(algorithms, i, "algorithm")).build();
       const textSize = c.compress(textPage()).data.length;
       c.close();
       expect(r.pages, r.algorithm).toBe(HELD_PAGE_COUNT);
@@ -49,7 +49,7 @@ test(`estimate (${runtime}): a child holding 1000 zero, 1000 text and 1000 rando
       expect(r.zeroPages, r.algorithm).toBe(ZERO_PAGES);
       expect(r.hugePages, r.algorithm).toBe(RANDOM_PAGES);
       expect(r.comprDataSize, r.algorithm).toBe(RANDOM_PAGES * PAGE_SIZE + 1000 * textSize);
-      const dev = deviceStats(heldPages(), algorithms[i]);
+      const dev = deviceStats(heldPages(), nth(algorithms, i, "algorithm"));
       expect(r.memUsedTotal, r.algorithm).toBe(dev.memUsedTotal);
       expect(r.savedBytes).toBe(HELD_PAGE_COUNT * PAGE_SIZE - dev.memUsedTotal);
       expect(r.compressCpuSecondsPerGB).toBeGreaterThan(0);
@@ -120,8 +120,8 @@ test(`entropy (${runtime}): the child's zero, text and random pages land in thei
     const table = runCli(runtime, ["entropy", "--pid", String(child.pid), "--range", child.range, "--algorithm", "zstd"]);
     expect(table.status, table.stderr).toBe(0);
     const lines = table.stdout.split("\n");
-    expect(lines[2].split(/\s{2,}/)).toEqual(["bits/byte", "pages", "same", "lz4", "zstd", "raw (entropy)", "huge"]);
-    expect(lines[3].startsWith("0.0-0.5    ########################################")).toBeTrue();
+    expect(nth(lines, 2, "line").split(/\s{2,}/)).toEqual(["bits/byte", "pages", "same", "lz4", "zstd", "raw (entropy)", "huge"]);
+    expect(nth(lines, 3, "line").startsWith("0.0-0.5    ########################################")).toBeTrue();
   } finally {
     await child.stop();
   }

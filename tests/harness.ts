@@ -8,6 +8,10 @@ type TestFn = () => void | Promise<void>;
 interface BunTest {
   test(name: string, fn: TestFn, timeoutMs: number): void;
 }
+/** Deno's test registration, declared here so that the harness type-checks without Deno's types (tsc). */
+interface DenoTest {
+  test(definition: { name: string; fn: TestFn }): void;
+}
 
 const isBun = "Bun" in globalThis;
 // Through a variable so that Deno's type checker does not resolve the bun: scheme.
@@ -21,7 +25,7 @@ export const runtime: "bun" | "deno" = isBun ? "bun" : "deno";
 
 export function test(name: string, fn: TestFn): void {
   if (bunTest !== undefined) bunTest.test(name, fn, DEFAULT_TIMEOUT_MS);
-  else Deno.test({ name, fn });
+  else (globalThis as unknown as { Deno: DenoTest }).Deno.test({ name, fn });
 }
 
 export class AssertionError extends Error {
@@ -172,4 +176,19 @@ export function corpus(): CorpusFile[] {
     return { name, pages };
   });
   return corpusCache;
+}
+
+/** The corpus's `index`-th file in name order; an error when the corpus has fewer. */
+export function corpusFile(index: number): CorpusFile {
+  const file = corpus()[index];
+  if (file === undefined) throw new Error(`the corpus has ${corpus().length} files, none at index ${index}`);
+  return file;
+}
+
+/** items[index], failing the test (naming `what`) when there is no such item: for lines of a tool's output,
+ * fields of a parsed record and the like, which really can be missing. */
+export function nth<T>(items: ArrayLike<T>, index: number, what = "item"): T {
+  const item = items[index];
+  if (item === undefined) throw new AssertionError(`no ${what} ${index}: there are ${items.length}`);
+  return item;
 }

@@ -11,7 +11,7 @@ export const HELD_PAGE_COUNT = ZERO_PAGES + TEXT_PAGES + RANDOM_PAGES;
 export function textPage(): Uint8Array {
   const page = new Uint8Array(PAGE);
   const line = new TextEncoder().encode("2026-11-30 INFO cache hit key=user:42 took 3ms status=ok\n");
-  for (let at = 0; at < PAGE; at++) page[at] = line[at % line.length];
+  for (let at = 0; at < PAGE; at++) page[at] = line[at % line.length]!;
   return page;
 }
 

@@ -1,6 +1,5 @@
-// For checks that the tree does not pass everywhere yet (strict types, formatting, lint, doc lint): run
-// the tool, collect the files it reports, and fail when one is missing from the check's to-do list. The
-// lists shrink as files are fixed; an empty list means the check is clean.
+// Checks of the tree by outside tools (strict types, lint, doc lint, formatting): run the tool, collect the
+// files it reports, and fail on any (or, for formatting, on any not yet on its to-do list).
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { expect, repoRoot } from "./harness.ts";
@@ -19,6 +18,18 @@ export function outputOf(argv: string[], cwd = repoRoot): string {
 export function reportedFiles(output: string, pattern: RegExp): { files: string[]; hits: number } {
   const hits = [...output.matchAll(pattern)].map((m) => m[1]!.replace(repoRoot, ""));
   return { files: [...new Set(hits)].sort(), hits: hits.length };
+}
+
+/** Fails when `tool` reported any problem in a file, or any output matches `anyProblem` (a failure that names
+ * no file, such as a bad configuration), showing the output. */
+export function expectNoProblems(
+  tool: string,
+  output: string,
+  reported: { files: string[]; hits: number },
+  anyProblem?: RegExp,
+): void {
+  expect(reported.files, `${tool}: ${reported.hits} problems:\n${output}`).toEqual([]);
+  if (anyProblem !== undefined) expect(anyProblem.test(output), `${tool} failed:\n${output}`).toBeFalse();
 }
 
 /** Fails when `tool` reported a file that is not on its to-do list. */

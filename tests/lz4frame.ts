@@ -19,7 +19,7 @@ export function xxh32Short(bytes: Uint8Array): number {
   let h = (P5 + bytes.length) >>> 0;
   let i = 0;
   for (; i + 4 <= bytes.length; i += 4) h = Math.imul(rotl((h + Math.imul(view.getUint32(i, true), P3)) >>> 0, 17), P4);
-  for (; i < bytes.length; i++) h = Math.imul(rotl((h + Math.imul(bytes[i], P5)) >>> 0, 11), P1);
+  for (; i < bytes.length; i++) h = Math.imul(rotl((h + Math.imul(bytes[i]!, P5)) >>> 0, 11), P1);
   h ^= h >>> 15;
   h = Math.imul(h, P2);
   h ^= h >>> 13;
@@ -55,9 +55,9 @@ export function writeFrame(blocks: FrameBlock[]): Uint8Array {
 export function readFrame(frame: Uint8Array): FrameBlock[] {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new Error("not an LZ4 frame");
-  const flg = frame[4];
+  const flg = view.getUint8(4);
   let at = 6 + (flg & FLG_CONTENT_SIZE ? 8 : 0) + (flg & FLG_DICT_ID ? 4 : 0);
-  if (frame[at] !== ((xxh32Short(frame.subarray(4, at)) >>> 8) & 0xff)) throw new Error("bad header checksum");
+  if (view.getUint8(at) !== ((xxh32Short(frame.subarray(4, at)) >>> 8) & 0xff)) throw new Error("bad header checksum");
   at += 1;
   const blocks: FrameBlock[] = [];
   for (;;) {

@@ -30,7 +30,7 @@ function serve(args: string[]) {
     child.stdout.on("data", (d) => {
       stdout += d;
       const match = /serving (\S+)\n/.exec(stdout);
-      if (match !== null) resolve(match[1]);
+      if (match?.[1] !== undefined) resolve(match[1]);
     });
     exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
     setTimeout(() => reject(new Error(`serve did not start: ${stdout} ${stderr}`)), 30_000);

@@ -1,15 +1,15 @@
 // The export driven by real NBD clients: nbdinfo, qemu-io, qemu-img, nbdcopy and fio.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { corpus, expect, test } from "./harness.ts";
+import { corpus, corpusFile, expect, nth, test } from "./harness.ts";
 import { mustRun } from "./nbd/exec.ts";
 import { uri, withServer } from "./nbd/fixture.ts";
 
 const MIB = 1 << 20;
 
 /** A corpus file as a plain file in dir (the clients read files). */
-function corpusFile(dir: string, index: number): { path: string; bytes: Uint8Array } {
-  const file = corpus()[index % corpus().length];
+function corpusOnDisk(dir: string, index: number): { path: string; bytes: Uint8Array } {
+  const file = corpusFile(index % corpus().length);
   const path = join(dir, file.name);
   writeFileSync(path, file.pages);
   return { path, bytes: file.pages };
@@ -75,7 +75,7 @@ test("qemu-io: patterned writes, reads, discards and zeroing, aligned and not", 
 
 test("qemu-img convert of a corpus file in and back is byte-identical; qemu-img map shows the holes", () =>
   withServer({ size: 64 * MIB }, async ({ server, dir }) => {
-    const { path, bytes } = corpusFile(dir, 0);
+    const { path, bytes } = corpusOnDisk(dir, 0);
     const size = 64 * MIB;
     if (bytes.length > size - 8 * MIB) throw new Error(`corpus file of ${bytes.length} bytes is larger than the test device`);
     await mustRun("qemu-img", ["convert", "-n", "-f", "raw", "-O", "raw", path, server.address], { timeoutMs: 120_000 });
@@ -92,7 +92,7 @@ test("qemu-img convert of a corpus file in and back is byte-identical; qemu-img 
       data: boolean;
       zero: boolean;
     }[];
-    const tail = map[map.length - 1];
+    const tail = nth(map, map.length - 1, "extent");
     expect(tail.data).toBeFalse();
     expect(tail.zero).toBeTrue();
     expect(tail.start).toBeLessThanOrEqual(roundUp(bytes.length, 4096));
@@ -102,7 +102,7 @@ test("qemu-img convert of a corpus file in and back is byte-identical; qemu-img 
 
 test("nbdcopy with 4 connections both ways is byte-identical", () =>
   withServer({ size: 64 * MIB }, async ({ server, dir }) => {
-    const { path, bytes } = corpusFile(dir, 1);
+    const { path, bytes } = corpusOnDisk(dir, 1);
     const padded = join(dir, "padded.img");
     const image = new Uint8Array(roundUp(bytes.length, MIB));
     image.set(bytes);

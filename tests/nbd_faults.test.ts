@@ -51,16 +51,19 @@ function validSession(seed: number): Uint8Array {
 /** The session with seeded damage: flipped bytes, a random cut, or garbage spliced in. */
 function damaged(seed: number): Uint8Array {
   const bytes = validSession(seed);
-  const random = randomBytes(64, seed * 7919 + 1);
-  const cut = (random[0] << 8 | random[1]) % bytes.length;
-  switch (random[2] % 3) {
+  const random = randomBytes(64, seed * 7919 + 1); // every index below is under 64
+  const cut = (random[0]! << 8 | random[1]!) % bytes.length;
+  switch (random[2]! % 3) {
     case 0:
-      for (let i = 0; i < 1 + (random[3] % 4); i++) bytes[(random[4 + 2 * i] << 8 | random[5 + 2 * i]) % bytes.length] ^= 1 << (random[12 + i] % 8);
+      for (let i = 0; i < 1 + (random[3]! % 4); i++) {
+        const at = (random[4 + 2 * i]! << 8 | random[5 + 2 * i]!) % bytes.length;
+        bytes[at] = bytes[at]! ^ (1 << (random[12 + i]! % 8));
+      }
       return bytes;
     case 1:
       return bytes.subarray(0, cut);
     default:
-      return concat(bytes.subarray(0, cut), randomBytes(1 + random[20], seed), bytes.subarray(cut));
+      return concat(bytes.subarray(0, cut), randomBytes(1 + random[20]!, seed), bytes.subarray(cut));
   }
 }
 

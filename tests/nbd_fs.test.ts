@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { cp, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import process from "node:process";
-import { corpus, expect, repoRoot, test } from "./harness.ts";
+import { corpusFile, expect, repoRoot, test } from "./harness.ts";
 import { mustRun, run, start, waitFor } from "./nbd/exec.ts";
 import { uri, withServer } from "./nbd/fixture.ts";
 
@@ -41,7 +41,7 @@ test("filesystem: ext4 over nbdfuse + a loop device survives fsck and a remount"
     mkdirSync(fuseDir);
     mkdirSync(mnt);
     cpSync(join(repoRoot, "lib"), join(tree, "lib"), { recursive: true });
-    writeFileSync(join(tree, "corpus.pages"), corpus()[0].pages.subarray(0, 8 << 20));
+    writeFileSync(join(tree, "corpus.pages"), corpusFile(0).pages.subarray(0, 8 << 20));
     const pidFile = join(dir, "nbdfuse.pid");
     const fuse = start("nbdfuse", ["-P", pidFile, image, uri(socket)]);
     let loop: string | null = null;

@@ -1,7 +1,7 @@
 // The NBD server at the wire level, through a raw client: handshake options and their errors,
 // command errors, sub-page read-modify-write under concurrency, several connections.
 import { Cmd, CmdFlag, Errno, Info, Opt, Rep, STATE_HOLE, STATE_ZERO, TFlag } from "../lib/nbd/constants.ts";
-import { expect, test } from "./harness.ts";
+import { expect, nth, test } from "./harness.ts";
 import { withServer } from "./nbd/fixture.ts";
 import { infoData, metaContextData, RawClient } from "./nbd/raw_client.ts";
 import { randomBytes } from "./pages.ts";
@@ -16,12 +16,12 @@ test("nbd handshake: greeting flags, LIST, INFO with block sizes, unknown export
       expect(await c.greet()).toBe(3); // FIXED_NEWSTYLE | NO_ZEROES
       const list = await c.optionReplies(Opt.List);
       expect(list.map((r) => r.type)).toEqual([Rep.Server, Rep.Ack]);
-      expect(decoder.decode(list[0].data.subarray(4))).toBe("disk");
-      expect((await c.optionReplies(Opt.List, new Uint8Array(1)))[0].type).toBe(Rep.ErrInvalid);
+      expect(decoder.decode(nth(list, 0, "reply").data.subarray(4))).toBe("disk");
+      expect(nth(await c.optionReplies(Opt.List, new Uint8Array(1)), 0, "reply").type).toBe(Rep.ErrInvalid);
 
       const info = await c.optionReplies(Opt.Info, infoData("disk", [Info.Name, Info.BlockSize]));
       expect(info.map((r) => r.type)).toEqual([Rep.Info, Rep.Info, Rep.Info, Rep.Ack]);
-      const exportInfo = new DataView(info[0].data.buffer);
+      const exportInfo = new DataView(nth(info, 0, "reply").data.buffer);
       expect(exportInfo.getUint16(0)).toBe(Info.Export);
       expect(Number(exportInfo.getBigUint64(2))).toBe(1 << 20);
       const flags = exportInfo.getUint16(10);
@@ -29,25 +29,25 @@ test("nbd handshake: greeting flags, LIST, INFO with block sizes, unknown export
         expect(flags & f, `flag ${f}`).toBe(f);
       }
       expect(flags & TFlag.SendDf).toBe(0); // structured replies not negotiated yet
-      const block = new DataView(info[2].data.buffer);
+      const block = new DataView(nth(info, 2, "reply").data.buffer);
       expect([block.getUint16(0), block.getUint32(2), block.getUint32(6), block.getUint32(10)]).toEqual([Info.BlockSize, 1, 4096, 32 << 20]);
 
-      expect((await c.optionReplies(Opt.Info, infoData("nope")))[0].type).toBe(Rep.ErrUnknown);
-      expect((await c.optionReplies(Opt.Go, new Uint8Array([0, 0, 0, 9, 1])))[0].type).toBe(Rep.ErrInvalid);
-      expect((await c.optionReplies(99))[0].type).toBe(Rep.ErrUnsup);
-      expect((await c.optionReplies(Opt.StartTls))[0].type).toBe(Rep.ErrPolicy);
+      expect(nth(await c.optionReplies(Opt.Info, infoData("nope")), 0, "reply").type).toBe(Rep.ErrUnknown);
+      expect(nth(await c.optionReplies(Opt.Go, new Uint8Array([0, 0, 0, 9, 1])), 0, "reply").type).toBe(Rep.ErrInvalid);
+      expect(nth(await c.optionReplies(99), 0, "reply").type).toBe(Rep.ErrUnsup);
+      expect(nth(await c.optionReplies(Opt.StartTls), 0, "reply").type).toBe(Rep.ErrPolicy);
       // Meta contexts need structured replies first.
-      expect((await c.optionReplies(Opt.ListMetaContext, metaContextData("disk", [])))[0].type).toBe(Rep.ErrInvalid);
-      expect((await c.optionReplies(Opt.StructuredReply, new Uint8Array(2)))[0].type).toBe(Rep.ErrInvalid);
-      expect((await c.optionReplies(Opt.StructuredReply))[0].type).toBe(Rep.Ack);
+      expect(nth(await c.optionReplies(Opt.ListMetaContext, metaContextData("disk", [])), 0, "reply").type).toBe(Rep.ErrInvalid);
+      expect(nth(await c.optionReplies(Opt.StructuredReply, new Uint8Array(2)), 0, "reply").type).toBe(Rep.ErrInvalid);
+      expect(nth(await c.optionReplies(Opt.StructuredReply), 0, "reply").type).toBe(Rep.Ack);
       const listed = await c.optionReplies(Opt.ListMetaContext, metaContextData("", ["base:"]));
       expect(listed.map((r) => r.type)).toEqual([Rep.MetaContext, Rep.Ack]);
-      expect(decoder.decode(listed[0].data.subarray(4))).toBe("base:allocation");
+      expect(decoder.decode(nth(listed, 0, "reply").data.subarray(4))).toBe("base:allocation");
       expect((await c.optionReplies(Opt.ListMetaContext, metaContextData("", ["x-other:thing"]))).map((r) => r.type)).toEqual([Rep.Ack]);
       expect((await c.optionReplies(Opt.SetMetaContext, metaContextData("disk", ["base:allocation"]))).map((r) => r.type))
         .toEqual([Rep.MetaContext, Rep.Ack]);
       const aborted = await c.optionReplies(Opt.Abort);
-      expect(aborted[0].type).toBe(Rep.Ack);
+      expect(nth(aborted, 0, "reply").type).toBe(Rep.Ack);
       await c.closed();
     } finally {
       c.close();
@@ -146,9 +146,10 @@ test("nbd sub-page requests in flight together change only their own bytes", () 
       const cookies = new Set<bigint>();
       let at = 0;
       let r = 0;
+      const nextRandom = () => nth(random, r++, "random byte");
       while (at < region - 18 * PAGE) {
-        const length = 1 + ((random[r++] << 8 | random[r++]) % 900);
-        const kind = random[r++] % 8;
+        const length = 1 + ((nextRandom() << 8 | nextRandom()) % 900);
+        const kind = nextRandom() % 8;
         if (kind === 0) {
           // Past the synchronous limit (stored off the JS thread), sharing its edge pages with neighbours.
           const payload = randomBytes(17 * PAGE - 99, at + 3);
@@ -157,7 +158,7 @@ test("nbd sub-page requests in flight together change only their own bytes", () 
           at += payload.length;
         } else if (kind <= 2) {
           model.fill(0, at, at + length);
-          cookies.add(c.request(random[r] % 2 === 0 ? Cmd.WriteZeroes : Cmd.Trim, at, length));
+          cookies.add(c.request(nth(random, r, "random byte") % 2 === 0 ? Cmd.WriteZeroes : Cmd.Trim, at, length));
           at += length;
         } else {
           const payload = randomBytes(length, at + 5);
@@ -165,7 +166,7 @@ test("nbd sub-page requests in flight together change only their own bytes", () 
           cookies.add(c.request(Cmd.Write, at, length, { payload }));
           at += length;
         }
-        at += random[r++] % 3;
+        at += nextRandom() % 3;
       }
       expect(cookies.size).toBeGreaterThan(100);
       while (cookies.size > 0) {

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Algorithm, BlockDevice, CompressorBuilder, type NbdServer, serveNbd, type ServeNbdOptions } from "../mod.ts";
 import { Opt, Rep } from "../lib/nbd/constants.ts";
-import { expect, test } from "./harness.ts";
+import { expect, nth, test } from "./harness.ts";
 import { type Certs, makeCerts } from "./nbd/certs.ts";
 import { mustRun, run } from "./nbd/exec.ts";
 import { withTempDir } from "./nbd/fixture.ts";
@@ -44,9 +44,9 @@ test("nbd tls require: nbds:// clients read and write; plain clients and options
     const c = await RawClient.connect(socket);
     try {
       await c.greet();
-      expect((await c.optionReplies(Opt.List))[0].type).toBe(Rep.ErrTlsReqd);
-      expect((await c.optionReplies(Opt.Go, infoData("")))[0].type).toBe(Rep.ErrTlsReqd);
-      expect((await c.optionReplies(Opt.StartTls, new Uint8Array(1)))[0].type).toBe(Rep.ErrInvalid);
+      expect(nth(await c.optionReplies(Opt.List), 0, "reply").type).toBe(Rep.ErrTlsReqd);
+      expect(nth(await c.optionReplies(Opt.Go, infoData("")), 0, "reply").type).toBe(Rep.ErrTlsReqd);
+      expect(nth(await c.optionReplies(Opt.StartTls, new Uint8Array(1)), 0, "reply").type).toBe(Rep.ErrInvalid);
       c.sendOption(Opt.ExportName);
       await c.closed();
     } finally {

@@ -21,7 +21,7 @@ export function randomBytes(length: number, seed: number): Uint8Array {
 
 export function repeated(pattern: number[]): Uint8Array {
   const page = new Uint8Array(PAGE_SIZE);
-  for (let i = 0; i < PAGE_SIZE; i++) page[i] = pattern[i % pattern.length];
+  for (let i = 0; i < PAGE_SIZE; i++) page[i] = pattern[i % pattern.length]!;
   return page;
 }
 

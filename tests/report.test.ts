@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { expect, repoRoot, runtime, test } from "./harness.ts";
+import { expect, nth, repoRoot, runtime, test } from "./harness.ts";
 import { runCli, smallPagesFile } from "./cli-helpers.ts";
 
 const artifacts = process.env.CI_ARTIFACTS ?? join(repoRoot, ".cache", "artifacts");
@@ -61,7 +61,7 @@ test(`report (${runtime}): the console check catches a page that logs an error`,
   writeFileSync(bad, `<!doctype html><html><body><script>console.error("boom")</script></body></html>`);
   const lines = loadInChromium(bad, join(artifacts, `console-error-${runtime}.png`));
   expect(lines.length).toBe(1);
-  expect(lines[0].includes('"boom"'), lines[0]).toBeTrue();
+  expect(nth(lines, 0, "line").includes('"boom"'), nth(lines, 0, "line")).toBeTrue();
 });
 
 test(`report (${runtime}): a report that cannot be written is a failure (exit 1), not a stack trace`, () => {

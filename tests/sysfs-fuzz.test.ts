@@ -103,7 +103,7 @@ test("sysfs fuzz: every writable attribute answers random text with the bytes ac
   try {
     for (let i = 0; i < INPUTS / 4; i++) {
       if (i % 100 === 0) errnoOf(() => sys.writeAttr("disksize", `${1 + (next() % 4)}M`));
-      const name = writable[next() % writable.length];
+      const name = writable[next() % writable.length]!;
       const s = randomInput(next);
       const context = `${name} <- ${JSON.stringify(s)}`;
       // errnoOf rethrows anything that is not a SysfsError: the finding this test looks for.

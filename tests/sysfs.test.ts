@@ -1,5 +1,5 @@
 // Every numbered acceptance case of zram-sysfs.md, against the emulated device.
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, nth, test } from "./harness.ts";
 import { errnoOf } from "./sysfs_errno.ts";
 import { randomBytes, repeated, textPage } from "./pages.ts";
 import { formatZramctl, SysfsInterface, type ZramctlOptions } from "../lib/sysfs/mod.ts";
@@ -170,14 +170,14 @@ test("case 11: algorithm_params", () => {
 });
 
 test("case 11b: algorithm_params level= sets the codec level", () => {
-  const pages = corpus()[0].pages.subarray(0, 64 * 4096);
+  const pages = corpusFile(0).pages.subarray(0, 64 * 4096);
   const stored = (level: string, algorithm = "zstd") => {
     const sys = new SysfsInterface();
     sys.writeAttr("comp_algorithm", algorithm);
     sys.writeAttr("algorithm_params", `level=${level}`);
     sys.writeAttr("disksize", "1M");
     for (let i = 0; i < 64; i++) sys.writePage(i, pages.subarray(i * 4096, (i + 1) * 4096));
-    return mm(sys)[1];
+    return nth(mm(sys), 1, "mm_stat field");
   };
   expect(stored("19")).toBeLessThan(stored("1"));
   // lz4's level is its acceleration: faster, larger output.
@@ -185,15 +185,15 @@ test("case 11b: algorithm_params level= sets the codec level", () => {
 });
 
 test("case 11c: on an initialised device level= applies from the next write; a write without level unsets it", () => {
-  const pages = corpus()[0].pages.subarray(0, 32 * 4096);
+  const pages = corpusFile(0).pages.subarray(0, 32 * 4096);
   const sys = new SysfsInterface();
   sys.writeAttr("comp_algorithm", "lz4");
   sys.writeAttr("disksize", "1M");
   /** compr_data_size growth of writing the 32 pages at page `at`. */
   const grows = (at: number) => {
-    const before = mm(sys)[1];
+    const before = nth(mm(sys), 1, "mm_stat field");
     for (let i = 0; i < 32; i++) sys.writePage(at + i, pages.subarray(i * 4096, (i + 1) * 4096));
-    return mm(sys)[1] - before;
+    return nth(mm(sys), 1, "mm_stat field") - before;
   };
   const unset = grows(0);
   sys.writeAttr("algorithm_params", "level=64");
@@ -236,7 +236,7 @@ test("case 14: same-filled means all 64-bit words equal", () => {
   const patterns = [[0xab], [1, 2], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7, 8]];
   patterns.forEach((p, i) => sys.writePage(i, repeated(p)));
   expect(mm(sys)[5]).toBe(4);
-  expect(mm(sys)[1]).toBe(0);
+  expect(nth(mm(sys), 1, "mm_stat field")).toBe(0);
   sys.writePage(10, repeated([1, 2, 3]));
   sys.writePage(11, repeated(Array.from({ length: 16 }, (_, i) => i)));
   const [orig, compr, , , , same, , huge] = mm(sys);
@@ -314,7 +314,7 @@ test("case 18: comp_algorithm 'lz4\\n\\n' is accepted and then no name is bracke
   expect(sys.readAttr("comp_algorithm")).toBe("lz4 lz4hc zstd \n");
   sys.writeAttr("disksize", "1M");
   sys.writePage(0, textPage());
-  expect(mm(sys)[1]).toBeGreaterThan(0);
+  expect(nth(mm(sys), 1, "mm_stat field")).toBeGreaterThan(0);
 });
 
 test("case 19: a zero-length write returns 0 and changes nothing", () => {

@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
-import { corpus, expect, test } from "./harness.ts";
+import { corpus, corpusFile, expect, nth, test } from "./harness.ts";
 import { randomBytes, repeated, textPage } from "./pages.ts";
 import { formatZramctl, SysfsError, SysfsInterface } from "../lib/sysfs/mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
@@ -154,8 +154,10 @@ class Pair {
     const e = parseStatFields(this.sys.readAttr("mm_stat"));
     const exact = comprTolerance === 0 ? [0, 1, 2, 3, 4, 5, 6, 7, 8] : [0, 3, 5, 6, 7, 8];
     for (const i of exact) expect(e[i], `mm_stat field ${i + 1}`).toBe(k[i]);
-    expect(Math.abs(e[1] - k[1]) <= comprTolerance * Math.max(k[1], 1), `compr_data_size ${e[1]} vs ${k[1]}`).toBeTrue();
-    expect(e[4] >= e[2], "mem_used_max >= mem_used_total").toBeTrue();
+    const [eCompr, kCompr] = [nth(e, 1, "mm_stat field"), nth(k, 1, "mm_stat field")];
+    expect(Math.abs(eCompr - kCompr) <= comprTolerance * Math.max(kCompr, 1), `compr_data_size ${eCompr} vs ${kCompr}`)
+      .toBeTrue();
+    expect(nth(e, 4, "mm_stat field") >= nth(e, 2, "mm_stat field"), "mem_used_max >= mem_used_total").toBeTrue();
   }
 
   /** The counters that do not depend on compressed sizes or on the pool: all exact. */
@@ -254,7 +256,7 @@ test("differential: page writes, overwrites, discards and limits move the counte
     p.compareMmStat(0);
     p.compareCounters();
     // Real memory pages: compressed sizes may now differ by a few bytes in ten thousand.
-    const [first, second] = corpus();
+    const [first, second] = [corpusFile(0), corpusFile(1)];
     p.writePages(100, first.pages.subarray(0, 600 * 4096));
     p.writePages(1000, second.pages.subarray(0, 600 * 4096));
     p.compareMmStat(0.001);
@@ -346,7 +348,7 @@ function walkPages(): { pages: Uint8Array; sameCount: number } {
 }
 
 /** compr_data_size after each step, as numbers. */
-const comprOf = (mm: string) => parseStatFields(mm)[1];
+const comprOf = (mm: string) => nth(parseStatFields(mm), 1, "mm_stat field");
 
 /** The indices of the pages both LZ4s compress to the same length at every walk level: each page is
  * written once per level to a fresh device, and the step's compr_data_size growth compared. */
@@ -365,7 +367,7 @@ function agreedPages(pages: Uint8Array, scratch: string, pagesFile: string): num
   for (let i = 0; i < count; i++) {
     const same = starts.every((start) => {
       const at = start + i;
-      const grew = (steps: typeof kernel) => comprOf(steps[at].mm) - comprOf(steps[at - 1].mm);
+      const grew = (steps: typeof kernel) => comprOf(nth(steps, at, "step").mm) - comprOf(nth(steps, at - 1, "step").mm);
       return grew(kernel) === grew(emulated);
     });
     if (same) agreed.push(i);
@@ -404,7 +406,7 @@ test("differential: 24 seeded walks and a 10,000-step workload match the kernel 
       if (difference !== null) differences.push(`${name}: ${difference}`);
       refused += kernel.filter((step) => step.r === "EIO").length;
       for (let i = 1; i < kernel.length; i++) {
-        compacted += Math.max(0, parseStatFields(kernel[i].mm)[6] - parseStatFields(kernel[i - 1].mm)[6]);
+        compacted += Math.max(0, nth(parseStatFields(kernel[i]!.mm), 6) - nth(parseStatFields(kernel[i - 1]!.mm), 6));
       }
     }
     console.log(`${walks.length} walks, ${walks.reduce((n, w) => n + w.ops.length, 0)} steps, ${refused} writes refused by mem_limit, ${compacted} pages freed by compaction`);

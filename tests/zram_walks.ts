@@ -54,13 +54,15 @@ export function setup(devicePages: number, level: number | null): Op[] {
 export function walk(seed: number, steps: number, devicePages: number, sourcePages: number, sameSources: number): Op[] {
   const rand = prng(seed);
   const pick = (n: number) => Math.floor(rand() * n);
-  const ops = setup(devicePages, WALK_LEVELS[pick(WALK_LEVELS.length)]);
+  /** One of `items`, uniformly: pick(n) is in 0 .. n - 1. */
+  const choose = <T>(items: readonly T[]): T => items[pick(items.length)]!;
+  const ops = setup(devicePages, choose(WALK_LEVELS));
   // A handful of distinct pages per walk, so that its classes fill zspages that thinning leaves sparse.
   const palette = Array.from({ length: 6 }, () => sameSources + pick(sourcePages - sameSources));
   for (let i = 0; i < steps; i++) {
     const x = rand();
     if (x < 0.6) {
-      const source = rand() < 0.15 ? pick(sameSources) : palette[pick(palette.length)];
+      const source = rand() < 0.15 ? pick(sameSources) : choose(palette);
       ops.push(["page", pick(devicePages), source]);
     } else if (x < 0.67) {
       const count = 1 + pick(16);
@@ -78,20 +80,20 @@ export function walk(seed: number, steps: number, devicePages: number, sourcePag
     } else if (x < 0.85) {
       ops.push(["attr", "mem_used_max", "0"]);
     } else if (x < 0.91) {
-      const level = WALK_LEVELS[pick(WALK_LEVELS.length)];
+      const level = choose(WALK_LEVELS);
       const choices = [level === null ? "foo=bar" : `level=${level}`, "priority=0", `algo=lz4 level=${level ?? 1}`];
-      ops.push(["attr", "algorithm_params", choices[pick(choices.length)]]);
+      ops.push(["attr", "algorithm_params", choose(choices)]);
     } else if (x < 0.96) {
       const count = 1 + pick(32);
       ops.push(["read", pick(devicePages - count), count]);
     } else if (x < 0.975) {
       // An episode: 96 pages written in a row, two of three discarded, then compaction.
       const base = pick(devicePages - 96);
-      for (let j = 0; j < 96; j++) ops.push(["page", base + j, palette[pick(palette.length)]]);
+      for (let j = 0; j < 96; j++) ops.push(["page", base + j, choose(palette)]);
       for (let j = 0; j < 96; j++) if (j % 3 !== 0) ops.push(["discard", base + j, 1]);
       ops.push(["attr", "compact", "1"]);
     } else if (x < 0.98) {
-      ops.push(...setup(devicePages, WALK_LEVELS[pick(WALK_LEVELS.length)]));
+      ops.push(...setup(devicePages, choose(WALK_LEVELS)));
     } else {
       ops.push(["attr", "mem_limit", "0"]);
     }
@@ -144,7 +146,7 @@ export function firstDifference(ops: Op[], kernel: Step[], emulated: Step[]): st
   for (let i = 0; i < ops.length; i++) {
     const k = kernel[i];
     const e = emulated[i];
-    if (k.r !== e.r || k.mm !== e.mm || k.io !== e.io) {
+    if (k === undefined || e === undefined || k.r !== e.r || k.mm !== e.mm || k.io !== e.io) {
       return `step ${i} ${JSON.stringify(ops[i])}: kernel ${JSON.stringify(k)}, emulation ${JSON.stringify(e)}`;
     }
   }

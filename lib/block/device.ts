@@ -18,6 +18,7 @@ export const HUGE_THRESHOLD = 3625;
 export const MAX_DEVICE_PAGES = 2 ** 31 - 1;
 const SECTORS_PER_PAGE = PAGE_SIZE / 512;
 
+/** Options of a BlockDevice; every field is optional. */
 export interface BlockDeviceOptions {
   /** For Zstandard and LZ4-HC, pages whose sampled entropy is above this many bits per byte are stored
    * raw without a compression attempt (the check costs less than their trial). LZ4 pages go raw by
@@ -33,10 +34,16 @@ export interface BlockDeviceOptions {
 
 type DeviceCodec = Pick<Compressor, "nativeHandle" | "decompressBatchAsync" | "backend" | "algorithm">;
 
+/**
+ * A compressed RAM block device like a zram disk: byte-addressed reads, writes and discards over a native page store,
+ * with zram's counters.
+ */
 export class BlockDevice {
   /** Device size in bytes. */
   readonly size: number;
+  /** Device size in 4096-byte pages. */
   readonly pageCount: number;
+  /** Bits per byte above which Zstandard and LZ4-HC pages are stored raw untried (see BlockDeviceOptions). */
   readonly entropyThreshold: number;
   #codec: DeviceCodec;
   #gpu: GpuPageCompressor | undefined;
@@ -56,6 +63,10 @@ export class BlockDevice {
   /** Async writes commit in the order they were issued: each waits for the one before. */
   #commitTail: Promise<void> = Promise.resolve();
 
+  /**
+   * A device of sizeBytes (a positive multiple of 4096, at most MAX_DEVICE_PAGES pages) compressing with
+   * `compressor`, which it uses but does not close; InvalidInput for a bad size or option.
+   */
   constructor(sizeBytes: number, compressor: Compressor, options: BlockDeviceOptions = {}) {
     if (typeof sizeBytes !== "number" || !Number.isInteger(sizeBytes) || sizeBytes <= 0) {
       throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a positive integer`);
@@ -255,6 +266,7 @@ export class BlockDevice {
     return this.#store.pageStates(firstPage, count);
   }
 
+  /** A frozen snapshot of the counters. */
   stats(): BlockDeviceStats {
     return snapshotStats(this.#counters, this.#store.stats(), this.memLimit);
   }
@@ -301,7 +313,7 @@ export class BlockDevice {
   /** skip[i] = 1 where a later-issued operation has set page i already. */
   #skips(range: PageRange, ticket: number, space: RequestSpace): Uint8Array {
     const lastSetBy = this.#lastSetBy!;
-    for (let i = 0; i < range.pageCount; i++) space.skip[i] = lastSetBy[range.firstPage + i] > ticket ? 1 : 0;
+    for (let i = 0; i < range.pageCount; i++) space.skip[i] = lastSetBy[range.firstPage + i]! > ticket ? 1 : 0;
     return space.skip;
   }
 

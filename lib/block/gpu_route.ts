@@ -8,6 +8,7 @@ import { selectBackend } from "../gpu/policy.ts";
 /** What the device needs of a GPU: one batch compressed into SAME, GPU_LZ4 or RAW pages (a
  * GpuBatchCompressor is one). Pages whose LZ4 output reaches rawThreshold bytes come back RAW. */
 export interface GpuPageCompressor {
+  /** Compresses whole pages into one batch; pages whose output reaches rawThreshold bytes come back RAW. */
   compressBatch(pages: Uint8Array, rawThreshold: number): { readonly batch: BatchLike };
 }
 
@@ -35,10 +36,10 @@ export function compressOnGpu(gpu: GpuPageCompressor, pages: Uint8Array, pageCou
   for (let i = 0; i < pageCount; i++) {
     const kind = batch.kinds[i];
     const size = batch.sizes[i];
-    const sizeFits = kind === Kind.Same ? size === 0 : kind === Kind.Raw ? size === PAGE_SIZE
-      : kind === Kind.GpuLz4 && size > 0 && size < rawThreshold;
+    const sizeFits = size !== undefined && (kind === Kind.Same ? size === 0 : kind === Kind.Raw ? size === PAGE_SIZE
+      : kind === Kind.GpuLz4 && size > 0 && size < rawThreshold);
     const offset = batch.offsets[i];
-    if (!sizeFits || offset < 0 || offset + size > batch.arena.length) {
+    if (!sizeFits || offset === undefined || offset < 0 || offset + size > batch.arena.length) {
       throw new TruenoError("GpuError", `the GPU returned page ${i} as kind ${kind}, ${size} bytes at ${offset}`);
     }
   }

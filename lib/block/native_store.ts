@@ -69,7 +69,7 @@ export class RequestSpaces {
 
   take(pages: number): RequestSpace {
     const i = this.#free.findIndex((s) => s.capacity >= pages);
-    if (i >= 0) return this.#free.splice(i, 1)[0];
+    if (i >= 0) return this.#free.splice(i, 1)[0]!;
     // Rounded up to a power of two (within the batch limit) so that similar requests share spaces.
     return new RequestSpace(Math.min(MAX_BATCH_PAGES, Math.max(pages, 2 ** Math.ceil(Math.log2(pages)))));
   }
@@ -104,8 +104,9 @@ export interface StoreStats {
   readonly hugePages: number;
 }
 
+/** `o`: a request space's outcome, OUT_SLOTS slots. */
 function outcomeOf(o: Int32Array): StoreOutcome {
-  return { done: o[0], refusal: o[1], same: o[2], huge: o[3], bytes: o[4], stored: o[5], entropyRouted: o[6] };
+  return { done: o[0]!, refusal: o[1]!, same: o[2]!, huge: o[3]!, bytes: o[4]!, stored: o[5]!, entropyRouted: o[6]! };
 }
 
 export class PageStore {
@@ -149,7 +150,7 @@ export class PageStore {
       for (let attempt = 0;; attempt++) {
         const done = this.#sym.tz_store_job_poll(job, this.#pollResult);
         if (done !== 0) {
-          checkStatus(done < 0 ? done : this.#pollResult[0], "writeAsync");
+          checkStatus(done < 0 ? done : this.#pollResult[0]!, "writeAsync");
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_POLL_DELAY_MS, attempt >> 2)));
@@ -214,14 +215,14 @@ export class PageStore {
     const s = this.#stats;
     checkStatus(this.#sym.tz_store_stats(this.#handle, s), "stats");
     return {
-      pagesAllocated: s[0],
-      maxUsedPages: s[1],
-      pagesCompacted: s[2],
-      comprDataSize: s[3],
-      pagesStored: s[4],
-      samePages: s[5],
-      zeroPages: s[6],
-      hugePages: s[7],
+      pagesAllocated: s[0]!,
+      maxUsedPages: s[1]!,
+      pagesCompacted: s[2]!,
+      comprDataSize: s[3]!,
+      pagesStored: s[4]!,
+      samePages: s[5]!,
+      zeroPages: s[6]!,
+      hugePages: s[7]!,
     };
   }
 

@@ -32,31 +32,58 @@ export class DeviceCounters {
   writeSectors = 0;
 }
 
+/**
+ * A frozen snapshot of a BlockDevice's counters (BlockDevice.stats()); names follow zram's mm_stat, io_stat and stat
+ * where zram has the counter.
+ */
 export interface BlockDeviceStats {
+  /** Pages that hold data now. */
   readonly pagesStored: number;
+  /** Bytes those pages hold uncompressed (pagesStored * 4096), mm_stat's orig_data_size. */
   readonly origDataSize: number;
+  /** Bytes they are stored in, mm_stat's compr_data_size. */
   readonly comprDataSize: number;
+  /** Pages stored as one repeated word now, zero pages included. */
   readonly samePages: number;
+  /** Of samePages, those filled with zeros. */
   readonly zeroPages: number;
+  /** Pages stored raw now (incompressible). */
   readonly hugePages: number;
+  /** Pages ever stored raw (never decremented). */
   readonly hugePagesSince: number;
+  /** Reads that failed (a page did not decode), cumulative. */
   readonly failedReads: number;
+  /** Writes that failed (e.g. refused by memLimit), cumulative. */
   readonly failedWrites: number;
+  /** Pages freed by discard or write-zeroes, one per page in range, written or not. */
   readonly notifyFree: number;
+  /** Bytes accepted by successful writes, cumulative. */
   readonly bytesWritten: number;
+  /** Stored bytes those writes produced, cumulative (SAME 0, RAW 4096). */
   readonly bytesCompressed: number;
+  /** Written pages compressed by the SIMD page loops, cumulative. */
   readonly simdPages: number;
+  /** Written pages compressed by the scalar page loops or stored raw by entropy routing, cumulative. */
   readonly scalarPages: number;
+  /** Written pages compressed on the GPU (its GPU_LZ4 and RAW pages), cumulative. */
   readonly gpuPages: number;
+  /** Written pages stored raw by entropy routing without a compression attempt (part of scalarPages), cumulative. */
   readonly entropyRoutedPages: number;
+  /** Writes sent to the GPU whose batch failed and were redone on the CPU, cumulative. */
   readonly gpuFallbacks: number;
+  /** Same-filled pages written, cumulative. */
   readonly sameFillPathPages: number;
+  /** Read requests, cumulative (/sys/block/DEV/stat). */
   readonly readIos: number;
+  /** 512-byte sectors read, cumulative. */
   readonly readSectors: number;
+  /** Write requests, cumulative. */
   readonly writeIos: number;
+  /** 512-byte sectors written, cumulative. */
   readonly writeSectors: number;
   /** Pool memory held now, in whole 4 KiB pool pages (zsmalloc's pages_allocated * 4096). */
   readonly memUsedTotal: number;
+  /** The most pool memory held, in bytes, since creation or the last resetMemUsedMax. */
   readonly memUsedMax: number;
   /** 0 = no limit. */
   readonly memLimit: number;

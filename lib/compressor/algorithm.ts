@@ -1,6 +1,7 @@
 import { Algo } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
 
+/** A codec's name; Algorithm's static members say what each does. */
 export type AlgorithmName = "lz4" | "lz4hc" | "zstd" | "adaptive" | "none";
 
 /** Level range and default per algorithm; the level of LZ4 is its acceleration. */
@@ -67,10 +68,12 @@ export class Algorithm {
     return CODES[this.name];
   }
 
+  /** Whether `other` is the same codec at the same level. */
   equals(other: Algorithm): boolean {
     return other instanceof Algorithm && other.name === this.name && other.level === this.level;
   }
 
+  /** The codec's name, with its level where it has levels: "zstd(3)", "lz4(1)", "none". */
   toString(): string {
     return LEVELS[this.name].max > 0 ? `${this.name}(${this.level})` : this.name;
   }

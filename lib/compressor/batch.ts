@@ -7,10 +7,13 @@ import { CompressedPage } from "./page.ts";
 
 /** The raw native results of a batch; what decompressBatch accepts. */
 export interface BatchLike {
+  /** Pages in the batch. */
   readonly count: number;
   /** Page i's stored bytes are arena[offsets[i] .. offsets[i] + sizes[i]). */
   readonly arena: Uint8Array;
+  /** Per page, where its stored bytes start in the arena. */
   readonly offsets: Int32Array;
+  /** Per page, how many stored bytes it has (0 for SAME). */
   readonly sizes: Int32Array;
   /** TZ_KIND_* per page. */
   readonly kinds: Uint8Array;
@@ -29,6 +32,10 @@ export class CompressedBatch implements BatchLike {
   #home: BatchHome | undefined;
   #released = false;
 
+  /**
+   * A batch over native results; Compressor.compressBatch builds these, as can a caller that holds another module's
+   * BatchLike.
+   */
   constructor(
     readonly count: number,
     readonly arena: Uint8Array,
@@ -46,6 +53,7 @@ export class CompressedBatch implements BatchLike {
     this.#home = home;
   }
 
+  /** Page i (0 .. count - 1) as a CompressedPage viewing the arena; InvalidInput for an index outside the batch. */
   page(i: number): CompressedPage {
     requireLive(this);
     if (!Number.isInteger(i) || i < 0 || i >= this.count) {
@@ -54,7 +62,12 @@ export class CompressedBatch implements BatchLike {
     const kind = kindOfCode(this.kinds[i]);
     if (kind === undefined) throw new TruenoError("CorruptedData", `page ${i} has unknown kind ${this.kinds[i]}`);
     const start = this.offsets[i];
-    return new CompressedPage(this.arena.subarray(start, start + this.sizes[i]), kind, this.patterns[i], this.producer);
+    const size = this.sizes[i];
+    const pattern = this.patterns[i];
+    if (start === undefined || size === undefined || pattern === undefined) {
+      throw new TruenoError("CorruptedData", `page ${i} lies past the end of the batch's offsets, sizes or patterns`);
+    }
+    return new CompressedPage(this.arena.subarray(start, start + size), kind, pattern, this.producer);
   }
 
   /** Original bytes / stored bytes over the whole batch (Infinity when every page is SAME). */

@@ -35,6 +35,7 @@ export class CompressorBuilder {
     return this;
   }
 
+  /** A Compressor with the chosen algorithm, threads and backend; InvalidInput for an invalid algorithm or level. */
   build(): Compressor {
     return new Compressor(this.#algorithm, this.#threads, this.#backend);
   }

@@ -47,6 +47,7 @@ const MS_TO_NS = 1e6;
 
 /** Compresses and decompresses 4096-byte pages through libtrueno_zram. Build it with CompressorBuilder. */
 export class Compressor {
+  /** The algorithm and level every page is compressed with. */
   readonly algorithm: Algorithm;
   #lib: NativeLibrary;
   #handle: number;
@@ -128,7 +129,7 @@ export class Compressor {
     const code = this.#meta[0];
     const kind = kindOfCode(code);
     if (kind === undefined) throw new TruenoError("AbiMismatch", `the library stored unknown kind ${code}`);
-    return storedPage(data, kind, code === Kind.Same ? this.#metaWords[1] : 0n, this.algorithm);
+    return storedPage(data, kind, code === Kind.Same ? this.#metaWords[1]! : 0n, this.algorithm);
   }
 
   /** A new 4096-byte page from its stored form. */
@@ -305,6 +306,7 @@ export class Compressor {
     return this.#stats.copy();
   }
 
+  /** Sets every counter of stats() back to zero. */
   resetStats(): void {
     this.#open();
     this.#stats = new CompressionStats();

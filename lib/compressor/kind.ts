@@ -20,9 +20,10 @@ const CODES: Record<PageKind, KindCode> = {
   "gpu-lz4": Kind.GpuLz4,
 };
 
-/** The kind for a TZ_KIND_* number, or undefined for a number that is no kind. */
-export function kindOfCode(code: number): PageKind | undefined {
-  return NAMES[code as KindCode];
+/** The kind for a TZ_KIND_* number, or undefined for a number that is no kind (or no number: a read past
+ * the end of a kinds array). */
+export function kindOfCode(code: number | undefined): PageKind | undefined {
+  return code === undefined ? undefined : NAMES[code as KindCode];
 }
 
 export function codeOfKind(kind: PageKind): KindCode {

@@ -62,6 +62,7 @@ export class CompressedPage {
     return this.originalSize / this.data.length;
   }
 
+  /** originalSize minus the stored size: the bytes this page saves (0 for RAW). */
   bytesSaved(): number {
     return this.originalSize - this.data.length;
   }
@@ -71,6 +72,9 @@ export class CompressedPage {
     return this.kind !== "raw";
   }
 
+  /**
+   * The page in its self-describing form (header and stored bytes), for storing or sending; fromBytes reads it back.
+   */
   toBytes(): Uint8Array {
     const out = new Uint8Array(PAGE_HEADER_BYTES + this.data.length);
     const view = new DataView(out.buffer);

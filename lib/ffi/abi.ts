@@ -3,6 +3,7 @@
 /** The header's TZ_ABI_VERSION this module was written against; checked when the library loads. */
 export const ABI_VERSION = 2;
 
+/** Bytes in a page: every page compressed, stored or read is this long. */
 export const PAGE_SIZE = 4096;
 /** Largest batch: the arena (n * 4096 bytes) must fit an int32 length. */
 export const MAX_BATCH_PAGES = 524287;

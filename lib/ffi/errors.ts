@@ -1,5 +1,9 @@
 import { Status } from "./abi.ts";
 
+/**
+ * What went wrong, for code to branch on: bad input or data, a missing GPU or library, a limit, a closed object, or a
+ * library of another ABI.
+ */
 export type TruenoErrorCode =
   | "BufferTooSmall"
   | "CorruptedData"
@@ -15,8 +19,10 @@ export type TruenoErrorCode =
 
 /** Every failure of this module: a code to branch on and a message for people. */
 export class TruenoError extends Error {
+  /** Which failure this is. */
   readonly code: TruenoErrorCode;
 
+  /** An error of `code`; the message reads `code: message`. */
   constructor(code: TruenoErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.name = "TruenoError";
@@ -24,8 +30,9 @@ export class TruenoError extends Error {
   }
 }
 
-/** The one mapping of the library's negative status codes to error codes. */
-export function codeOfStatus(status: number): TruenoErrorCode {
+/** The one mapping of the library's negative status codes to error codes; anything else (undefined too:
+ * no status where one was expected) is an ABI mismatch. */
+export function codeOfStatus(status: number | undefined): TruenoErrorCode {
   switch (status) {
     case Status.BufferTooSmall:
       return "BufferTooSmall";

@@ -9,11 +9,17 @@ import { gpuWins } from "./selection.ts";
 import { gpuDecodeArgs } from "./batch_args.ts";
 import { costModel } from "./policy.ts";
 
+/** How a GpuBatchCompressor sets up its GPU context; every field has a default. */
 export interface GpuBatchConfig {
+  /** Which CUDA device (as listGpus numbers them); default 0. */
   deviceIndex: number;
+  /** The codec: the GPU path compresses with LZ4 only (Algorithm.Lz4, the default). */
   algorithm: Algorithm;
+  /** Pages per ring slot, 1..MAX_BATCH_PAGES; default 1000. */
   batchSize: number;
+  /** Overlap the upload, kernel and download of successive slots; default true. */
   asyncDma: boolean;
+  /** Slots in the ring of pinned host buffers, 1..16; default 4. */
   ringBufferSlots: number;
 }
 
@@ -27,6 +33,7 @@ const DEFAULT_CONFIG: GpuBatchConfig = {
 
 /** One compressed batch with the GPU's stage times (CUDA events; total is wall time). */
 export class BatchResult {
+  /** A batch and its stage times, as GpuBatchCompressor.compressBatch returns them. */
   constructor(
     readonly batch: CompressedBatch,
     readonly h2dTimeNs: number,
@@ -35,10 +42,12 @@ export class BatchResult {
     readonly totalTimeNs: number,
   ) {}
 
+  /** Pages in the batch. */
   get pages(): number {
     return this.batch.count;
   }
 
+  /** The batch's original bytes over its stored bytes. */
   compressionRatio(): number {
     return this.batch.ratio();
   }
@@ -57,19 +66,29 @@ export class BatchResult {
 
 /** Sums over the batches run so far (CUDA event times; total is wall time). */
 export interface GpuStageTimes {
+  /** GPU calls summed. */
   batches: number;
+  /** Pages over those calls. */
   pages: number;
+  /** Host-to-device copy time, nanoseconds. */
   h2dTimeNs: number;
+  /** Kernel time, nanoseconds. */
   kernelTimeNs: number;
+  /** Device-to-host copy time, nanoseconds. */
   d2hTimeNs: number;
+  /** Wall time of the calls, nanoseconds. */
   totalTimeNs: number;
 }
 
+/** What a GpuBatchCompressor has done since it was built. */
 export interface GpuBatchStats {
+  /** The compressBatch calls. */
   compress: GpuStageTimes;
+  /** The decompressBatch calls. */
   decompress: GpuStageTimes;
-  /** Original bytes compressed, and what they were stored in. */
+  /** Original bytes compressed. */
   bytesIn: number;
+  /** Bytes those pages were stored in. */
   bytesOut: number;
 }
 
@@ -77,15 +96,17 @@ function noTimes(): GpuStageTimes {
   return { batches: 0, pages: 0, h2dTimeNs: 0, kernelTimeNs: 0, d2hTimeNs: 0, totalTimeNs: 0 };
 }
 
+/** Adds one call's stage times (the Float64Array(4) the GPU call filled) to `sum`. */
 function addTimes(sum: GpuStageTimes, pages: number, times: Float64Array): void {
   sum.batches++;
   sum.pages += pages;
-  sum.h2dTimeNs += times[0];
-  sum.kernelTimeNs += times[1];
-  sum.d2hTimeNs += times[2];
-  sum.totalTimeNs += times[3];
+  sum.h2dTimeNs += times[0]!;
+  sum.kernelTimeNs += times[1]!;
+  sum.d2hTimeNs += times[2]!;
+  sum.totalTimeNs += times[3]!;
 }
 
+/** Page batches compressed (LZ4) and decompressed by CUDA kernels on one GPU; close() frees the context. */
 export class GpuBatchCompressor {
   readonly #config: GpuBatchConfig;
   #handle: number;
@@ -120,10 +141,12 @@ export class GpuBatchCompressor {
     return this.#handle;
   }
 
+  /** The configuration in effect, defaults filled in. */
   config(): GpuBatchConfig {
     return { ...this.#config };
   }
 
+  /** A snapshot of the stage times and byte counts so far. */
   stats(): GpuBatchStats {
     const s = this.#stats;
     return { compress: { ...s.compress }, decompress: { ...s.decompress }, bytesIn: s.bytesIn, bytesOut: s.bytesOut };
@@ -148,7 +171,7 @@ export class GpuBatchCompressor {
     this.#stats.bytesIn += n * PAGE_SIZE;
     this.#stats.bytesOut += total;
     const batch = new CompressedBatch(n, arena, offsets, sizes, kinds, patterns, total);
-    return new BatchResult(batch, times[0], times[1], times[2], times[3]);
+    return new BatchResult(batch, times[0]!, times[1]!, times[2]!, times[3]!);
   }
 
   /** Rebuilds every page (SAME, LZ4, GPU_LZ4, RAW); throws naming the first bad page: CorruptedData,

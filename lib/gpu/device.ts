@@ -16,7 +16,12 @@ export function gpuBuilt(): boolean {
 /** Oldest compute capability the embedded kernels run on (cubins sm_75/80/90, PTX compute_90). */
 export const MIN_COMPUTE_CAPABILITY: readonly [number, number] = [7, 5];
 
+/** One CUDA device as the driver describes it (listGpus). */
 export class GpuDeviceInfo {
+  /**
+   * The device numbered `index`: its name, memory and L2 sizes in bytes, compute capability, multiprocessors, shared
+   * memory per block in bytes, memory clock and bus width.
+   */
   constructor(
     readonly index: number,
     readonly name: string,
@@ -29,6 +34,7 @@ export class GpuDeviceInfo {
     readonly memoryBusWidthBits: number,
   ) {}
 
+  /** Whether the embedded kernels run on this device (compute capability at least MIN_COMPUTE_CAPABILITY). */
   isSupported(): boolean {
     const [major, minor] = this.computeCapability;
     const [minMajor, minMinor] = MIN_COMPUTE_CAPABILITY;
@@ -63,13 +69,13 @@ export function listGpus(): GpuDeviceInfo[] {
       new GpuDeviceInfo(
         i,
         new TextDecoder().decode(name.subarray(0, end < 0 ? name.length : end)),
-        props[0],
-        props[1],
-        [props[2], props[3]],
-        props[4],
-        props[5],
-        props[6],
-        props[7],
+        props[0]!,
+        props[1]!,
+        [props[2]!, props[3]!],
+        props[4]!,
+        props[5]!,
+        props[6]!,
+        props[7]!,
       ),
     );
   }

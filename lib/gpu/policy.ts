@@ -6,14 +6,20 @@ import { Algorithm } from "../compressor/algorithm.ts";
 import { CompressorBuilder } from "../compressor/builder.ts";
 import { type CostModel, checkCostModel, gpuWins } from "./selection.ts";
 
+/** Where selectBackend sends a batch: the GPU, the SIMD page loops, or the scalar ones. */
 export type BatchBackend = "gpu" | "simd" | "scalar";
 
 /** The GPU terms of the model, measured by calibrateFromBatch (or set for a known machine). */
 export interface GpuTerms {
+  /** Fixed seconds per GPU batch. */
   launchSeconds: number;
+  /** PCIe bytes per second, each direction. */
   pcieBytesPerSec: number;
+  /** Kernel bytes per second. */
   gpuBytesPerSec: number;
+  /** Compressed / original bytes of what travels back. */
   compressedFraction: number;
+  /** Upload, kernel and download of successive slots overlap (asyncDma with 2+ ring slots). */
   overlap: boolean;
 }
 
@@ -32,7 +38,7 @@ function sampleBatch(pages: number): Uint8Array {
       switch (p % 4) {
         case 0: page[i] = 0; break;
         case 1: page[i] = i % 8 === 0 ? seed >>> 28 : 0; break;
-        case 2: page[i] = text[(i + (seed >>> 30)) % text.length]; break;
+        case 2: page[i] = text[(i + (seed >>> 30)) % text.length]!; break;
         default: page[i] = seed >>> 24;
       }
     }
@@ -76,6 +82,7 @@ export function setGpuTerms(terms: GpuTerms | undefined): void {
   gpuTerms = terms === undefined ? undefined : { ...terms };
 }
 
+/** A copy of the GPU terms in effect, or undefined while none are measured or set. */
 export function currentGpuTerms(): GpuTerms | undefined {
   return gpuTerms === undefined ? undefined : { ...gpuTerms };
 }

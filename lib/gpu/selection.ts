@@ -20,6 +20,10 @@
 import { PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
 
+/**
+ * The figures the GPU-or-CPU rule weighs: one batch's fixed cost, the transfer, kernel and CPU rates, and what
+ * travels back.
+ */
 export interface CostModel {
   /** Fixed seconds per GPU batch. */
   launchSeconds: number;

@@ -1,6 +1,7 @@
 // base:allocation extents of a range, from the device's per-page states: never written or discarded
 // pages are holes that read as zeros, same-filled zero pages read as zeros, the rest is data.
 import { PAGE_SIZE } from "../ffi/abi.ts";
+import { TruenoError } from "../ffi/errors.ts";
 import type { BlockDevice } from "../block/device.ts";
 import { STATE_HOLE, STATE_ZERO } from "./constants.ts";
 
@@ -20,12 +21,14 @@ export function allocationExtents(device: BlockDevice, offset: number, length: n
   const out: number[] = [];
   let at = offset;
   let i = 0;
-  while (i < pages && out.length / 2 < limit) {
-    const state = states[i];
+  while (i < states.length && out.length / 2 < limit) {
+    const state = states[i]!;
+    const flags = FLAGS_OF_STATE[state];
+    if (flags === undefined) throw new TruenoError("AbiMismatch", `the library reported page state ${state}`);
     let j = i + 1;
-    while (j < pages && states[j] === state) j++;
+    while (j < states.length && states[j] === state) j++;
     const extentEnd = Math.min((first + j) * PAGE_SIZE, end);
-    out.push(extentEnd - at, FLAGS_OF_STATE[state]);
+    out.push(extentEnd - at, flags);
     at = extentEnd;
     i = j;
   }

@@ -4,24 +4,44 @@ import net from "node:net";
 import { bind, type Bound } from "./endpoint.ts";
 import { DeviceView } from "./device_view.ts";
 import type { ServedExport } from "./exports.ts";
+import type { IoStat, MmStat } from "../sysfs/format.ts";
 
+/** mm_stat's fields as the control document carries them: JSON numbers, memLimit too (JSON has no bigint). */
+export type ControlMmStat = Omit<MmStat, "memLimit"> & { memLimit: number };
+
+/** One export in the control document: its name, size and codec, its counters as the texts of a kernel zram
+ * device's attributes and parsed. */
 export interface ExportReport {
+  /** The export's name ("" for an unnamed default export). */
   name: string;
+  /** Bytes the export holds (the device's size). */
   size: number;
+  /** The codec's name as zramctl shows it (e.g. "lz4"). */
   algorithm: string;
-  /** The kernel's text of /sys/block/zramN/mm_stat, io_stat and stat (the block-layer counters). */
+  /** The text /sys/block/zramN/mm_stat would hold. */
   mm_stat: string;
+  /** The text of io_stat, likewise. */
   io_stat: string;
+  /** The text of stat (the block-layer counters), likewise. */
   stat: string;
   /** What util-linux zramctl would print for this device. */
   zramctl: string;
-  mmStat: Record<string, number>;
-  ioStat: Record<string, number>;
+  /** mm_stat parsed. */
+  mmStat: ControlMmStat;
+  /** io_stat parsed. */
+  ioStat: IoStat;
 }
 
+/**
+ * What a server's control socket answers (fetchControl reads it): its address, open connections and each export's
+ * state.
+ */
 export interface ControlDocument {
+  /** The NBD URI of the default export. */
   address: string;
+  /** Connections open now. */
   connections: number;
+  /** Every export, the default first. */
   exports: ExportReport[];
 }
 

@@ -9,6 +9,7 @@ import { ExportIo } from "./export_io.ts";
 export interface NbdExport {
   /** The name clients ask for; the first export is also the default ("" asks for it). */
   name: string;
+  /** The device served; clients' reads and writes go to it. */
   device: BlockDevice;
   /** Shown by NBD_OPT_LIST and NBD_INFO_DESCRIPTION. */
   description?: string;
@@ -52,9 +53,10 @@ export function transmissionFlags(structured: boolean): number {
 
 export class ExportTable {
   readonly all: readonly ServedExport[];
+  /** The default export: the first. */
+  readonly first: ServedExport;
 
   constructor(specs: readonly NbdExport[]) {
-    if (specs.length === 0) throw new TruenoError("InvalidInput", "serveNbd needs at least one export");
     const names = new Set<string>();
     const encoder = new TextEncoder();
     for (const spec of specs) {
@@ -68,11 +70,14 @@ export class ExportTable {
       names.add(spec.name);
     }
     this.all = specs.map((spec) => new ServedExport(spec));
+    const first = this.all[0];
+    if (first === undefined) throw new TruenoError("InvalidInput", "serveNbd needs at least one export");
+    this.first = first;
   }
 
   /** The export a client names; "" is the first (default) export. */
   find(name: string): ServedExport | undefined {
-    if (name === "") return this.all[0];
+    if (name === "") return this.first;
     return this.all.find((e) => e.name === name);
   }
 }

@@ -2,4 +2,4 @@
 export { type NbdServer, serveNbd, type ServeNbdOptions } from "./server.ts";
 export { type NbdExport } from "./exports.ts";
 export { type NbdTlsOptions } from "./tls.ts";
-export { type ControlDocument, type ExportReport, fetchControl } from "./control.ts";
+export { type ControlDocument, type ControlMmStat, type ExportReport, fetchControl } from "./control.ts";

@@ -97,10 +97,17 @@ export class SocketReader {
     w?.reject(new ConnectionClosed());
   }
 
+  /** The oldest buffered chunk; #take is only called with at least `bytes` buffered, so there is one. */
+  #front(): Uint8Array {
+    const chunk = this.#chunks[0];
+    if (chunk === undefined) throw new Error("NBD reader: took more bytes than were buffered");
+    return chunk;
+  }
+
   #take(bytes: number, allocate?: (bytes: number) => Uint8Array): Uint8Array {
     this.#buffered -= bytes;
-    const first = this.#chunks[0];
     if (bytes === 0) return new Uint8Array(0);
+    const first = this.#front();
     if (first.length - this.#head >= bytes) {
       const view = first.subarray(this.#head, this.#head + bytes);
       this.#head += bytes;
@@ -114,7 +121,7 @@ export class SocketReader {
     const out = allocate?.(bytes) ?? new Uint8Array(bytes);
     let filled = 0;
     while (filled < bytes) {
-      const chunk = this.#chunks[0];
+      const chunk = this.#front();
       const n = Math.min(chunk.length - this.#head, bytes - filled);
       out.set(chunk.subarray(this.#head, this.#head + n), filled);
       filled += n;

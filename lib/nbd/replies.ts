@@ -84,6 +84,6 @@ export function blockStatusChunk(cookie: Uint8Array, contextId: number, extents:
   writeChunkHeader(out, 0, cookie, ReplyFlagDone, ReplyType.BlockStatus, length);
   const v = new DataView(out.buffer);
   v.setUint32(CHUNK_HEADER_BYTES, contextId);
-  for (let i = 0; i < extents.length; i++) v.setUint32(CHUNK_HEADER_BYTES + 4 + i * 4, extents[i]);
+  for (let i = 0; i < extents.length; i++) v.setUint32(CHUNK_HEADER_BYTES + 4 + i * 4, extents[i]!);
   return out;
 }

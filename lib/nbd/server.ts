@@ -15,6 +15,7 @@ import { ConnectionClosed, SocketReader } from "./reader.ts";
 import { loadTls, type NbdTlsOptions } from "./tls.ts";
 import { Transmission } from "./transmission.ts";
 
+/** Where and how serveNbd listens; every field is optional. */
 export interface ServeNbdOptions {
   /** Unix socket path. Default (without `listen`): a new path under the system's temp directory. */
   socket?: string;
@@ -24,6 +25,7 @@ export interface ServeNbdOptions {
   listen?: string | { host?: string; port: number };
   /** Name of the export when `device` is one BlockDevice (default "trueno-zram"). */
   name?: string;
+  /** Description of that export, shown by NBD_OPT_LIST and NBD_INFO_DESCRIPTION. */
   description?: string;
   /** The codec's name for the control endpoint's zramctl view. */
   algorithm?: string;
@@ -35,6 +37,7 @@ export interface ServeNbdOptions {
   log?: (line: string) => void;
 }
 
+/** A running NBD server, as serveNbd resolves it. */
 export interface NbdServer {
   /** An NBD URI of the default export, e.g. "nbd+unix:///trueno-zram?socket=/tmp/x.sock". */
   readonly address: string;
@@ -42,6 +45,7 @@ export interface NbdServer {
   readonly socketPath: string | null;
   /** The TCP port, or null for a Unix socket. */
   readonly port: number | null;
+  /** The control socket's path (fetchControl reads it), or null when there is none. */
   readonly controlPath: string | null;
   /** Connections open now. */
   readonly connections: number;
@@ -81,6 +85,10 @@ interface Connection {
   transmission: Transmission | null;
 }
 
+/**
+ * Serves one BlockDevice (or several named exports) over NBD, on a Unix socket or TCP, with a control socket beside a
+ * Unix one; resolves once listening. InvalidInput for bad options, unreadable TLS files or export names.
+ */
 export async function serveNbd(device: BlockDevice | readonly NbdExport[], options: ServeNbdOptions = {}): Promise<NbdServer> {
   const specs: readonly NbdExport[] = device instanceof BlockDevice
     ? [{ name: options.name ?? "trueno-zram", device, description: options.description, algorithm: options.algorithm }]
@@ -126,7 +134,7 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
     ? null
     : options.control ?? (bound.path !== null ? `${bound.path}.ctl` : null);
   let control: Bound | null = null;
-  const address = uriOf(bound, exports.all[0].name);
+  const address = uriOf(bound, exports.first.name);
   try {
     if (controlPath !== null) {
       control = await serveControl(controlPath, endpoint.kind === "unix" ? endpoint.mode : 0o600, () => ({

@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 import tls from "node:tls";
 import { TruenoError } from "../ffi/errors.ts";
 
+/** TLS through NBD_OPT_STARTTLS: the server's certificate and key files, and whether plain clients are refused. */
 export interface NbdTlsOptions {
   /** PEM certificate (chain) file of the server. */
   certFile: string;

@@ -12,8 +12,10 @@ export type SysfsErrno =
 
 /** A failed attribute read or write: `errno` is what the kernel would have returned. */
 export class SysfsError extends Error {
+  /** The errno the kernel would have returned. */
   readonly errno: SysfsErrno;
 
+  /** An error of `errno`; the message reads `errno: message`. */
   constructor(errno: SysfsErrno, message: string) {
     super(`${errno}: ${message}`);
     this.name = "SysfsError";

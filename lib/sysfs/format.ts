@@ -5,43 +5,73 @@ export function pad8(value: number | bigint): string {
   return String(value).padStart(8, " ");
 }
 
+/** The 9 fields of mm_stat, in file order (zram's Documentation/admin-guide/blockdev/zram.rst). */
 export interface MmStat {
+  /** Uncompressed bytes of the data stored. */
   origDataSize: number;
+  /** Compressed bytes of the data stored. */
   comprDataSize: number;
+  /** Bytes of memory the pool holds, overhead included. */
   memUsedTotal: number;
   /** A bigint: a limit can exceed 2^53 bytes and must still print exactly. */
   memLimit: bigint;
+  /** The most bytes the pool has held (reset by writing mem_used_max). */
   memUsedMax: number;
+  /** Same-filled pages stored without memory. */
   samePages: number;
+  /** Pool pages freed by compaction. */
   pagesCompacted: number;
+  /** Incompressible pages stored now. */
   hugePages: number;
+  /** Incompressible pages stored since the device was set up. */
   hugePagesSince: number;
 }
 
+/** The 3 fields of io_stat that zram keeps, in file order (not counting the writeback ones). */
 export interface IoStat {
+  /** Reads that failed. */
   failedReads: number;
+  /** Writes that failed. */
   failedWrites: number;
+  /** Pages freed by discard (or freed in swap), one per page. */
   notifyFree: number;
 }
 
 /** The 17 fields of /sys/block/<dev>/stat (Documentation/block/stat.rst), in file order. */
 export interface BlockLayerStat {
+  /** Read requests completed. */
   readIos: number;
+  /** Read requests merged. */
   readMerges: number;
+  /** 512-byte sectors read. */
   readSectors: number;
+  /** Milliseconds spent reading. */
   readTicks: number;
+  /** Write requests completed. */
   writeIos: number;
+  /** Write requests merged. */
   writeMerges: number;
+  /** 512-byte sectors written. */
   writeSectors: number;
+  /** Milliseconds spent writing. */
   writeTicks: number;
+  /** Requests in flight now. */
   inFlight: number;
+  /** Milliseconds the device was busy. */
   ioTicks: number;
+  /** Milliseconds requests waited, summed. */
   timeInQueue: number;
+  /** Discard requests completed. */
   discardIos: number;
+  /** Discard requests merged. */
   discardMerges: number;
+  /** 512-byte sectors discarded. */
   discardSectors: number;
+  /** Milliseconds spent discarding. */
   discardTicks: number;
+  /** Flush requests completed. */
   flushIos: number;
+  /** Milliseconds spent flushing. */
   flushTicks: number;
 }
 

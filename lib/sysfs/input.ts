@@ -14,6 +14,6 @@ export function storeInput(value: string | Uint8Array): StoreInput {
   const nul = kept.indexOf(0);
   const visible = nul === -1 ? kept : kept.subarray(0, nul);
   let text = "";
-  for (let i = 0; i < visible.length; i++) text += String.fromCharCode(visible[i]);
+  for (let i = 0; i < visible.length; i++) text += String.fromCharCode(visible[i]!);
   return { length: kept.length, text };
 }

@@ -29,11 +29,16 @@ const TABLE_ENTRY_BYTES = 16;
 const PAGE_SHIFT = 12n;
 const U64_MASK = (1n << 64n) - 1n;
 
+/** Options of a SysfsInterface. */
 export interface SysfsOptions {
   /** Batch threads of the device's compressor; default: the library's (available cores). */
   threads?: number;
 }
 
+/**
+ * An emulated zram device driven through its attribute files, as /sys/block/zramN offers them: readAttr and writeAttr
+ * with the kernel's formats and errnos, page reads and writes once disksize is set.
+ */
 export class SysfsInterface {
   #threads: number | undefined;
   #disksize = 0;
@@ -46,6 +51,7 @@ export class SysfsInterface {
   #compressor: Compressor | null = null;
   #openers = 0;
 
+  /** An unset device (disksize 0, the default algorithm), like a freshly added zram device. */
   constructor(options: SysfsOptions = {}) {
     this.#threads = options.threads;
   }
@@ -117,6 +123,7 @@ export class SysfsInterface {
     }
   }
 
+  /** mm_stat's fields (all 0 before disksize is set, but memLimit). */
   mmStat(): MmStat {
     const d = this.#device?.stats();
     return {
@@ -132,6 +139,7 @@ export class SysfsInterface {
     };
   }
 
+  /** io_stat's fields (all 0 before disksize is set). */
   ioStat(): IoStat {
     const d = this.#device?.stats();
     return { failedReads: d?.failedReads ?? 0, failedWrites: d?.failedWrites ?? 0, notifyFree: d?.notifyFree ?? 0 };
@@ -193,6 +201,7 @@ export class SysfsInterface {
     this.#openers++;
   }
 
+  /** Closes one opener (see open); EINVAL when none is open. */
   close(): void {
     if (this.#openers === 0) throw new SysfsError("EINVAL", "the device is not open");
     this.#openers--;

@@ -39,7 +39,7 @@ export function parseDigits(
   let overflow = false;
   const b = BigInt(base);
   while (consumed < s.length) {
-    const d = digitValue(s[consumed]);
+    const d = digitValue(s[consumed]!);
     if (d >= base) break;
     const next = value * b + BigInt(d);
     if (next > U64_MASK) overflow = true;

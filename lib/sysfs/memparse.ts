@@ -14,7 +14,7 @@ export interface MemparseResult {
 
 export function memparse(s: string): MemparseResult {
   const { value, end } = simpleStrtoull(s, 0);
-  const shift = end < s.length ? SUFFIX_SHIFT[s[end].toLowerCase()] : undefined;
+  const shift = end < s.length ? SUFFIX_SHIFT[s[end]!.toLowerCase()] : undefined;
   if (shift === undefined) return { value, consumed: end };
   return { value: (value << shift) & U64_MASK, consumed: end + 1 };
 }

@@ -1,7 +1,7 @@
 // `zramctl` (util-linux 2.38) default output for an emulated device: columns NAME ALGORITHM DISKSIZE
 // DATA COMPR TOTAL STREAMS MOUNTPOINT, sizes in zramctl's short binary units.
 import { TruenoError } from "../ffi/errors.ts";
-import { SysfsInterface } from "./interface.ts";
+import type { SysfsInterface } from "./interface.ts";
 
 const HEADERS = ["NAME", "ALGORITHM", "DISKSIZE", "DATA", "COMPR", "TOTAL", "STREAMS", "MOUNTPOINT"];
 const RIGHT_ALIGNED = [false, false, true, true, true, true, true, false];
@@ -30,22 +30,24 @@ export function humanSize(bytes: number): string {
 /** The bracketed name of comp_algorithm, or "" when none is bracketed. */
 function selectedAlgorithm(text: string): string {
   const match = /\[([^\]]*)\]/.exec(text);
-  return match === null ? "" : match[1];
+  return match?.[1] ?? "";
 }
 
+/** How formatZramctl prints. */
 export interface ZramctlOptions {
   /** Print like a bare `zramctl` (which lists only devices with a disksize) rather than like
    * `zramctl NAME` (which always prints the named device's row). Default false. */
   listing?: boolean;
 }
 
+/** What formatZramctl reads: a SysfsInterface, or any view of a device with the same two methods. */
+export type ZramctlSource = Pick<SysfsInterface, "readAttr" | "mmStat">;
+
 /**
  * What `zramctl NAME` prints for the device `name` (e.g. "/dev/zram0") emulated by `sys`. STREAMS is
  * empty (the 6.18 kernel has no max_comp_streams) and MOUNTPOINT is empty (an emulated device is
  * neither mounted nor a swap area).
  */
-/** What formatZramctl reads: a SysfsInterface, or any view of a device with the same two methods. */
-export type ZramctlSource = Pick<SysfsInterface, "readAttr" | "mmStat">;
 
 export function formatZramctl(sys: ZramctlSource, name: string, options: ZramctlOptions = {}): string {
   if (typeof sys?.readAttr !== "function" || typeof sys?.mmStat !== "function") {
@@ -70,12 +72,12 @@ export function formatZramctl(sys: ZramctlSource, name: string, options: Zramctl
       "",
     ]);
   }
-  const widths = HEADERS.map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  const widths = HEADERS.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0)));
   const last = HEADERS.length - 1;
   return rows.map((row) =>
     row.map((cell, col) => {
       if (col === last && !RIGHT_ALIGNED[col]) return cell;
-      return RIGHT_ALIGNED[col] ? cell.padStart(widths[col]) : cell.padEnd(widths[col]);
+      return RIGHT_ALIGNED[col] ? cell.padStart(widths[col] ?? 0) : cell.padEnd(widths[col] ?? 0);
     }).join(" ")
   ).join("\n") + "\n";
 }

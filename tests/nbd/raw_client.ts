@@ -122,7 +122,7 @@ export class RawClient {
     }
     const replies = await this.optionReplies(Opt.Go, infoData(name));
     const final = replies[replies.length - 1];
-    if (final.type !== 1) throw new Error(`GO refused: reply type 0x${final.type.toString(16)}`);
+    if (final?.type !== 1) throw new Error(`GO refused: reply type 0x${final?.type.toString(16)}`);
     const info = replies.find((r) => r.type === 3 && r.data[1] === 0)!.data;
     const v = new DataView(info.buffer, info.byteOffset);
     return { size: Number(v.getBigUint64(2)), flags: v.getUint16(10) };
