@@ -19,6 +19,7 @@ import { errnoOf, messageOf } from "./errno.ts";
 import { MAX_BLOCK_BYTES, type ServedExport } from "./exports.ts";
 import { type Negotiated, ProtocolViolation } from "./handshake.ts";
 import type { SocketReader } from "./reader.ts";
+import { ReplyBatch } from "./reply_batch.ts";
 import { blockStatusChunk, errorChunk, noneChunk, simpleReply, writeChunkHeader, writeSimpleReply } from "./replies.ts";
 
 /** Requests served at once per connection, and the data they may hold together (payloads and read
@@ -73,6 +74,7 @@ export class Transmission {
   #stopping = false;
   /** Buffers for write payloads that arrive in several chunks. */
   #payloads = new BufferPool();
+  #replies: ReplyBatch;
 
   constructor(socket: Socket, reader: SocketReader, negotiated: Negotiated) {
     this.#socket = socket;
@@ -80,14 +82,16 @@ export class Transmission {
     this.#served = negotiated.served;
     this.#structured = negotiated.structured;
     this.#allocationContext = negotiated.allocationContext;
+    this.#replies = new ReplyBatch(socket);
     socket.on("drain", this.#notify);
     socket.on("close", this.#notify);
   }
 
   /** From now on, requests are answered ESHUTDOWN; resolves once the ones in flight are answered. */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.#stopping = true;
-    return this.#until(() => this.#inFlight === 0);
+    await this.#until(() => this.#inFlight === 0);
+    this.#replies.flush();
   }
 
   /** Serves requests until the client disconnects (NBD_CMD_DISC or closing); throws on a violation. */
@@ -96,6 +100,7 @@ export class Transmission {
       const request = await this.#readRequest();
       if (request.type === Cmd.Disc) {
         await this.#until(() => this.#inFlight === 0);
+        this.#replies.flush();
         return;
       }
       const bytes = request.type === Cmd.Read || request.type === Cmd.Write ? request.length : 0;
@@ -109,7 +114,7 @@ export class Transmission {
       });
       await this.#until(() =>
         this.#inFlight < MAX_IN_FLIGHT && this.#inFlightBytes < MAX_IN_FLIGHT_BYTES &&
-        this.#socket.writableLength < MAX_UNSENT_BYTES
+        this.#socket.writableLength + this.#replies.pending < MAX_UNSENT_BYTES
       );
     }
   }
@@ -153,8 +158,7 @@ export class Transmission {
 
   /** Sends a message; `sent` runs once the socket no longer needs the bytes (at once if it is closed). */
   #send(bytes: Uint8Array, sent?: () => void): void {
-    if (this.#socket.writable) this.#socket.write(bytes, sent);
-    else sent?.();
+    this.#replies.send(bytes, sent);
   }
 
   async #serve(r: Request): Promise<void> {
