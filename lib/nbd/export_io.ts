@@ -53,6 +53,22 @@ export class ExportIo {
     return { buffer, start: READ_HEADROOM + offset - first * PAGE_SIZE, release };
   }
 
+  /** Reads whole pages at a page-aligned offset into out, on the JS thread (up to SYNC_READ_BYTES). */
+  readPagesNow(offset: number, out: Uint8Array): void {
+    this.device.read(offset, out);
+  }
+
+  /**
+   * Stores a small write of whole pages on the JS thread when nothing orders it behind an earlier
+   * change; false (nothing done): it needs write().
+   */
+  writeNow(offset: number, data: Uint8Array): boolean {
+    if (offset % PAGE_SIZE !== 0 || data.length % PAGE_SIZE !== 0 || data.length > SYNC_WRITE_BYTES) return false;
+    if (!this.#order.quiet) return false;
+    this.device.write(offset, data);
+    return true;
+  }
+
   /** Stores data at offset; resolves once it is stored (rejects with the device's error). */
   async write(offset: number, data: Uint8Array): Promise<void> {
     const first = Math.floor(offset / PAGE_SIZE);

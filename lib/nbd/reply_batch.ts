@@ -1,17 +1,20 @@
 // The replies of one connection, gathered while requests complete and sent in one socket write per
 // event-loop turn: at queue depth 16 a turn completes ~10 requests, and one write syscall per reply
-// cost more than serving the reply itself. Large replies (1 MiB reads) go out at once without a copy.
+// cost more than serving the reply itself. Small reads decode straight into the batch (reserve and
+// advance); large replies (1 MiB reads) go out at once without a copy.
+import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
 
 /** Replies from this size on are written directly (the copy would cost more than the syscall). */
-const DIRECT_BYTES = 64 * 1024;
+export const DIRECT_BYTES = 64 * 1024;
+/** A batch buffer's size: room for a turn's replies at queue depth 32 of 4 KiB reads. */
+const BATCH_BYTES = 128 * 1024 + 1024;
 
 export class ReplyBatch {
   #socket: Socket;
-  #parts: Uint8Array[] = [];
-  #bytes = 0;
-  /** Run once the parts are copied out (they give reply buffers back to a pool). */
-  #sent: (() => void)[] = [];
+  /** Handed to the socket whole at flush and never reused (the socket may keep it). */
+  #buffer: Uint8Array | null = null;
+  #used = 0;
   #scheduled = false;
 
   constructor(socket: Socket) {
@@ -20,20 +23,32 @@ export class ReplyBatch {
 
   /** Bytes queued here and not yet handed to the socket. */
   get pending(): number {
-    return this.#bytes;
+    return this.#used;
   }
 
   /** Sends a message; `sent` runs once the socket no longer needs the bytes (at once if it is closed). */
   send(bytes: Uint8Array, sent?: () => void): void {
-    if (!this.#socket.writable) return sent?.();
     if (bytes.length >= DIRECT_BYTES) {
       this.flush();
-      this.#socket.write(bytes, sent);
+      if (this.#socket.writable) this.#socket.write(bytes, sent);
+      else sent?.();
       return;
     }
-    this.#parts.push(bytes);
-    this.#bytes += bytes.length;
-    if (sent !== undefined) this.#sent.push(sent);
+    this.reserve(bytes.length).set(bytes);
+    this.advance(bytes.length);
+    sent?.();
+  }
+
+  /** A view of the next `bytes` bytes of the batch (under DIRECT_BYTES) to fill; advance() queues them. */
+  reserve(bytes: number): Uint8Array {
+    if (this.#buffer !== null && this.#used + bytes > this.#buffer.length) this.flush();
+    this.#buffer ??= Buffer.allocUnsafe(BATCH_BYTES);
+    return this.#buffer.subarray(this.#used, this.#used + bytes);
+  }
+
+  /** Queues the `bytes` bytes just filled in through reserve(). */
+  advance(bytes: number): void {
+    this.#used += bytes;
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#flushScheduled);
@@ -47,28 +62,10 @@ export class ReplyBatch {
 
   /** Hands everything queued to the socket now (before ending it, or before a direct write). */
   flush(): void {
-    if (this.#parts.length === 0) return;
-    const parts = this.#parts;
-    const sent = this.#sent;
-    let out = parts[0];
-    if (parts.length > 1) {
-      out = new Uint8Array(this.#bytes);
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-    }
-    this.#parts = [];
-    this.#sent = [];
-    this.#bytes = 0;
-    if (this.#socket.writable) {
-      if (parts.length === 1 && sent.length > 0) {
-        this.#socket.write(out, () => sent.forEach((f) => f()));
-        return;
-      }
-      this.#socket.write(out);
-    }
-    for (const f of sent) f();
+    if (this.#used === 0) return;
+    const out = this.#buffer!.subarray(0, this.#used);
+    this.#buffer = null;
+    this.#used = 0;
+    if (this.#socket.writable) this.#socket.write(out);
   }
 }
