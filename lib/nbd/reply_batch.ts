@@ -7,14 +7,19 @@ import type { Socket } from "node:net";
 
 /** Replies from this size on are written directly (the copy would cost more than the syscall). */
 export const DIRECT_BYTES = 64 * 1024;
-/** A batch buffer's size: room for a turn's replies at queue depth 32 of 4 KiB reads. */
+/** The largest batch buffer: room for a turn's replies at queue depth 32 of 4 KiB reads. */
 const BATCH_BYTES = 128 * 1024 + 1024;
+/** The smallest: a buffer is sized to what the last turn sent, as a turn of 16-byte write replies
+ * would waste a fresh 128 KiB. */
+const MIN_BATCH_BYTES = 4096;
 
 export class ReplyBatch {
   #socket: Socket;
   /** Handed to the socket whole at flush and never reused (the socket may keep it). */
   #buffer: Uint8Array | null = null;
   #used = 0;
+  /** What the last flush sent, to size the next buffer. */
+  #lastUsed = BATCH_BYTES;
   #scheduled = false;
 
   constructor(socket: Socket) {
@@ -42,7 +47,7 @@ export class ReplyBatch {
   /** A view of the next `bytes` bytes of the batch (under DIRECT_BYTES) to fill; advance() queues them. */
   reserve(bytes: number): Uint8Array {
     if (this.#buffer !== null && this.#used + bytes > this.#buffer.length) this.flush();
-    this.#buffer ??= Buffer.allocUnsafe(BATCH_BYTES);
+    this.#buffer ??= Buffer.allocUnsafe(Math.max(bytes, Math.min(BATCH_BYTES, Math.max(MIN_BATCH_BYTES, 2 * this.#lastUsed))));
     return this.#buffer.subarray(this.#used, this.#used + bytes);
   }
 
@@ -65,6 +70,7 @@ export class ReplyBatch {
     if (this.#used === 0) return;
     const out = this.#buffer!.subarray(0, this.#used);
     this.#buffer = null;
+    this.#lastUsed = this.#used;
     this.#used = 0;
     if (this.#socket.writable) this.#socket.write(out);
   }
