@@ -47,7 +47,10 @@ export class ReplyBatch {
   /** A view of the next `bytes` bytes of the batch (under DIRECT_BYTES) to fill; advance() queues them. */
   reserve(bytes: number): Uint8Array {
     if (this.#buffer !== null && this.#used + bytes > this.#buffer.length) this.flush();
-    this.#buffer ??= Buffer.allocUnsafe(Math.max(bytes, Math.min(BATCH_BYTES, Math.max(MIN_BATCH_BYTES, 2 * this.#lastUsed))));
+    if (this.#buffer === null) {
+      const size = Math.min(BATCH_BYTES, Math.max(MIN_BATCH_BYTES, 2 * this.#lastUsed));
+      this.#buffer = Buffer.allocUnsafe(Math.max(bytes, size));
+    }
     return this.#buffer.subarray(this.#used, this.#used + bytes);
   }
 
