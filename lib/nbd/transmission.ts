@@ -16,6 +16,7 @@ import {
   SIMPLE_REPLY_BYTES,
 } from "./constants.ts";
 import { BufferPool } from "./buffer_pool.ts";
+import { getU16, getU32, putU64 } from "./bytes.ts";
 import { errnoOf, messageOf } from "./errno.ts";
 import { MAX_BLOCK_BYTES, type ServedExport } from "./exports.ts";
 import { type Negotiated, ProtocolViolation } from "./handshake.ts";
@@ -139,16 +140,15 @@ export class Transmission {
   }
 
   #withPayload(header: Uint8Array): Request | Promise<Request> {
-    const v = new DataView(header.buffer, header.byteOffset, REQUEST_BYTES);
-    if (v.getUint32(0) !== REQUEST_MAGIC) throw new ProtocolViolation("bad request magic");
+    if (getU32(header, 0) !== REQUEST_MAGIC) throw new ProtocolViolation("bad request magic");
     const request: Request = {
-      flags: v.getUint16(4),
-      type: v.getUint16(6),
+      flags: getU16(header, 4),
+      type: getU16(header, 6),
       // A copy: the header may be a view of a socket buffer (and Buffer.slice does not copy).
       cookie: new Uint8Array(header.subarray(8, 16)),
       // Past 2^53 the sum is inexact, but any such offset lies far beyond every device.
-      offset: v.getUint32(16) * 2 ** 32 + v.getUint32(20),
-      length: v.getUint32(24),
+      offset: getU32(header, 16) * 2 ** 32 + getU32(header, 20),
+      length: getU32(header, 24),
       payload: null,
       release: undefined,
     };
@@ -204,7 +204,7 @@ export class Transmission {
       }
       if (this.#structured) {
         writeChunkHeader(out, 0, r.cookie, ReplyFlagDone, ReplyType.OffsetData, 8 + r.length);
-        new DataView(out.buffer, out.byteOffset).setBigUint64(CHUNK_HEADER_BYTES, BigInt(r.offset));
+        putU64(out, CHUNK_HEADER_BYTES, r.offset);
       } else {
         writeSimpleReply(out, 0, r.cookie, 0);
       }
@@ -286,7 +286,7 @@ export class Transmission {
     if (this.#structured) {
       const at = start - CHUNK_HEADER_BYTES - 8;
       writeChunkHeader(buffer, at, r.cookie, ReplyFlagDone, ReplyType.OffsetData, 8 + r.length);
-      new DataView(buffer.buffer, buffer.byteOffset).setBigUint64(start - 8, BigInt(r.offset));
+      putU64(buffer, start - 8, r.offset);
       this.#send(buffer.subarray(at, start + r.length), release);
     } else {
       writeSimpleReply(buffer, start - SIMPLE_REPLY_BYTES, r.cookie, 0);
