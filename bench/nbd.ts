@@ -4,6 +4,9 @@
  * `trueno-zram serve`, side by side in one run; Linux zram (/dev/zram0, fio libaio O_DIRECT) where
  * usable, under the shared zram0 lock and always reset; and nbdcopy of the corpus into the export
  * beside the codec's own batch throughput. `--quick`: tiny sizes, only to check that it runs.
+ * `--ab OTHER_CHECKOUT [--rounds N]`: A/B of this checkout's server against another's (e.g. a
+ * `git worktree` of the old commit, built), the fio jobs interleaved round by round so that load from
+ * elsewhere hits both alike; medians with their spread, and each server's CPU time per request.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,7 +16,7 @@ import process from "node:process";
 import { Algorithm, CompressorBuilder } from "../mod.ts";
 import { fetchControl } from "../lib/nbd/control.ts";
 import { loadCorpus, ROOT } from "./corpus.ts";
-import { markdownTable, type Target, targetRows } from "./report.ts";
+import { markdownTable, median, type Target, targetRows, withSpread } from "./report.ts";
 
 const QUICK = process.argv.includes("--quick");
 const DEVICE_BYTES = QUICK ? 64 << 20 : 1 << 30;
@@ -25,6 +28,8 @@ const ZRAM_LOCK = "/run/lock/trueno-zram-zram0.lock";
 interface Server {
   uri: string;
   socket: string;
+  /** CPU seconds the server process has used so far (user + system, all its threads). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -40,6 +45,10 @@ async function startServer(command: string, args: string[], socket: string, uri:
   return {
     uri,
     socket,
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     stop: async () => {
       process.kill(child.pid!, "SIGTERM");
       await exited;
@@ -47,10 +56,10 @@ async function startServer(command: string, args: string[], socket: string, uri:
   };
 }
 
-function trueno(dir: string, size: number): Promise<Server> {
-  const socket = join(dir, "trueno.sock");
+function trueno(dir: string, size: number, root = ROOT, name = "trueno"): Promise<Server> {
+  const socket = join(dir, `${name}.sock`);
   const bun = join(ROOT, "node_modules", ".bin", "bun");
-  const args = [join(ROOT, "lib", "cli", "main.ts"), "serve", "--size", String(size), "--algorithm", ALGORITHM, "--socket", socket];
+  const args = [join(root, "lib", "cli", "main.ts"), "serve", "--size", String(size), "--algorithm", ALGORITHM, "--socket", socket];
   return startServer(bun, args, socket, `nbd+unix:///?socket=${socket}`, () => existsSync(`${socket}.ctl`));
 }
 
@@ -154,7 +163,62 @@ function codecGbps(pages: Uint8Array): number {
   }
 }
 
+/** The four jobs, round by round alternating the servers; figures per server and job. */
+async function abRun(dir: string, other: string, rounds: number): Promise<void> {
+  const servers = [
+    { name: "A (this checkout)", server: await trueno(dir, DEVICE_BYTES) },
+    { name: `B (${other})`, server: await trueno(dir, DEVICE_BYTES, other, "other") },
+  ];
+  const timed = [`--size=${SEQ_BYTES}`, "--time_based", `--runtime=${RUNTIME_S}`];
+  const jobs: [string, string, string, number, string[]][] = [
+    ["1M seq write GB/s", "write", "1M", 4, timed],
+    ["1M seq read GB/s", "read", "1M", 4, timed],
+    ["4K randwrite kIOPS (qd16)", "randwrite", "4k", 16, timed],
+    ["4K randread kIOPS (qd16)", "randread", "4k", 16, timed],
+  ];
+  const figures = servers.map(() => jobs.map(() => ({ value: [] as number[], cpuUs: [] as number[] })));
+  const loads: number[] = [];
+  try {
+    for (const { server } of servers) fio(nbdTarget(server.uri), "fill", "write", "1M", 4, [`--size=${SEQ_BYTES}`]);
+    for (let round = 0; round < rounds; round++) {
+      jobs.forEach(([, rw, bs, depth, extra], j) => {
+        servers.forEach(({ server }, s) => {
+          const cpu0 = server.cpuSeconds();
+          const r = fio(nbdTarget(server.uri), "ab", rw, bs, depth, extra);
+          const requests = r.iops * RUNTIME_S;
+          figures[s][j].value.push(bs === "1M" ? r.gbps : r.iops / 1000);
+          figures[s][j].cpuUs.push((server.cpuSeconds() - cpu0) * 1e6 / requests);
+        });
+      });
+      loads.push(loadavg()[0]);
+    }
+  } finally {
+    for (const { server } of servers) await server.stop();
+  }
+  console.log(`load average (1 min) after each round: ${loads.map((l) => l.toFixed(2)).join(", ")}\n`);
+  console.log(markdownTable(
+    ["job", ...servers.flatMap(({ name }) => [name, `${name.split(" ")[0]} server CPU us/request`])],
+    jobs.map(([what], j) => [what, ...figures.flatMap((f) => [withSpread(f[j].value, 2), withSpread(f[j].cpuUs, 1)])]),
+  ));
+  const ratio = (j: number) => median(figures[0][j].value) / median(figures[1][j].value);
+  console.log(`A / B of the medians: ${jobs.map(([what], j) => `${what} ${ratio(j).toFixed(2)}x`).join("; ")}`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), "tz-bench-nbd-"));
+const abAt = process.argv.indexOf("--ab");
+if (abAt >= 0) {
+  const other = process.argv[abAt + 1];
+  if (other === undefined || !existsSync(join(other, "lib", "cli", "main.ts"))) {
+    throw new Error("--ab needs the path of another built checkout");
+  }
+  const roundsAt = process.argv.indexOf("--rounds");
+  try {
+    await abRun(dir, other, roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : 5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}; fio over Unix sockets, ${ALGORITHM}` +
     `${QUICK ? " (--quick: sizes too small for figures)" : ""}\n`);

@@ -20,3 +20,32 @@ export function lengthPrefixed(text: string): Uint8Array {
   out.set(bytes, 4);
   return out;
 }
+
+// Big-endian fields read and written byte by byte: per request, a DataView over a fresh view costs
+// more than the request's own parsing (a tenth of the JS time at 4 KiB queue depth 16).
+
+export function getU16(b: Uint8Array, at: number): number {
+  return (b[at] << 8) | b[at + 1];
+}
+
+export function getU32(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
+
+export function putU16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 8;
+  b[at + 1] = v;
+}
+
+export function putU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = v >>> 16;
+  b[at + 2] = v >>> 8;
+  b[at + 3] = v;
+}
+
+/** A non-negative safe integer (a byte offset) as 64 bits. */
+export function putU64(b: Uint8Array, at: number, v: number): void {
+  putU32(b, at, Math.floor(v / 2 ** 32));
+  putU32(b, at + 4, v % 2 ** 32);
+}

@@ -12,9 +12,10 @@ import { WriteOrder } from "./write_order.ts";
  * thread (writeAsync), the pages of one request in one batch.
  */
 export const SYNC_WRITE_BYTES = 64 * 1024;
-/** Reads up to this size are decoded by a synchronous batch call (spread over the library's threads,
- * a fraction of a millisecond per MiB); larger ones off the JS thread (readAsync). */
-export const SYNC_READ_BYTES = 1024 * 1024;
+/** Reads up to this size are decoded by a synchronous batch call (spread over the library's threads);
+ * larger ones off the JS thread (readAsync), which meanwhile sends earlier replies: for 1 MiB reads at
+ * queue depth 4 that overlap is worth more than the completion's polling delay (for 256 KiB, even). */
+export const SYNC_READ_BYTES = 256 * 1024;
 
 /** Room kept in front of read data for a reply header, aligned so the device decodes into an aligned view. */
 export const READ_HEADROOM = 32;
@@ -51,6 +52,22 @@ export class ExportIo {
       throw e;
     }
     return { buffer, start: READ_HEADROOM + offset - first * PAGE_SIZE, release };
+  }
+
+  /** Reads whole pages at a page-aligned offset into out, on the JS thread (up to SYNC_READ_BYTES). */
+  readPagesNow(offset: number, out: Uint8Array): void {
+    this.device.read(offset, out);
+  }
+
+  /**
+   * Stores a small write of whole pages on the JS thread when nothing orders it behind an earlier
+   * change; false (nothing done): it needs write().
+   */
+  writeNow(offset: number, data: Uint8Array): boolean {
+    if (offset % PAGE_SIZE !== 0 || data.length % PAGE_SIZE !== 0 || data.length > SYNC_WRITE_BYTES) return false;
+    if (!this.#order.quiet) return false;
+    this.device.write(offset, data);
+    return true;
   }
 
   /** Stores data at offset; resolves once it is stored (rejects with the device's error). */

@@ -67,6 +67,11 @@ export class SocketReader {
     });
   }
 
+  /** Like read(), but only when the bytes are here already: null when they are not. */
+  readNow(bytes: number, allocate?: (bytes: number) => Uint8Array): Uint8Array | null {
+    return this.#buffered >= bytes && this.#waiter === null ? this.#take(bytes, allocate) : null;
+  }
+
   #push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);

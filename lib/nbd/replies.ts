@@ -10,6 +10,8 @@ import {
   STRUCTURED_REPLY_MAGIC,
 } from "./constants.ts";
 
+import { putU16, putU32 } from "./bytes.ts";
+
 const encoder = new TextEncoder();
 
 export function optionReply(option: number, type: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
@@ -30,9 +32,8 @@ export function optionError(option: number, type: number, message: string): Uint
 
 /** A simple reply without payload (or the header of a simple READ reply) into `out` at `at`. */
 export function writeSimpleReply(out: Uint8Array, at: number, cookie: Uint8Array, error: number): void {
-  const v = new DataView(out.buffer, out.byteOffset + at, SIMPLE_REPLY_BYTES);
-  v.setUint32(0, SIMPLE_REPLY_MAGIC);
-  v.setUint32(4, error);
+  putU32(out, at, SIMPLE_REPLY_MAGIC);
+  putU32(out, at + 4, error);
   out.set(cookie, at + 8);
 }
 
@@ -51,12 +52,11 @@ export function writeChunkHeader(
   type: number,
   length: number,
 ): void {
-  const v = new DataView(out.buffer, out.byteOffset + at, CHUNK_HEADER_BYTES);
-  v.setUint32(0, STRUCTURED_REPLY_MAGIC);
-  v.setUint16(4, flags);
-  v.setUint16(6, type);
+  putU32(out, at, STRUCTURED_REPLY_MAGIC);
+  putU16(out, at + 4, flags);
+  putU16(out, at + 6, type);
   out.set(cookie, at + 8);
-  v.setUint32(16, length);
+  putU32(out, at + 16, length);
 }
 
 export function noneChunk(cookie: Uint8Array): Uint8Array {

@@ -2,6 +2,7 @@
 // (replies go out as each completes, in any order); a write is answered only once the device has
 // stored it. A request that breaks the framing (bad magic, an oversized write) ends this connection.
 import type { Socket } from "node:net";
+import { PAGE_SIZE } from "../ffi/abi.ts";
 import { allocationExtents } from "./block_status.ts";
 import {
   CHUNK_HEADER_BYTES,
@@ -15,10 +16,12 @@ import {
   SIMPLE_REPLY_BYTES,
 } from "./constants.ts";
 import { BufferPool } from "./buffer_pool.ts";
+import { getU16, getU32, putU64 } from "./bytes.ts";
 import { errnoOf, messageOf } from "./errno.ts";
 import { MAX_BLOCK_BYTES, type ServedExport } from "./exports.ts";
 import { type Negotiated, ProtocolViolation } from "./handshake.ts";
 import type { SocketReader } from "./reader.ts";
+import { DIRECT_BYTES, ReplyBatch } from "./reply_batch.ts";
 import { blockStatusChunk, errorChunk, noneChunk, simpleReply, writeChunkHeader, writeSimpleReply } from "./replies.ts";
 
 /** Requests served at once per connection, and the data they may hold together (payloads and read
@@ -27,6 +30,8 @@ const MAX_IN_FLIGHT = 64;
 const MAX_IN_FLIGHT_BYTES = 128 * 1024 * 1024;
 /** Reading pauses while this much reply data waits to be sent (a client that does not read). */
 const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
+/** Requests served at once in a row before the loop yields to the event loop. */
+const SERVED_NOW_PER_TURN = 256;
 
 interface Request {
   flags: number;
@@ -73,6 +78,7 @@ export class Transmission {
   #stopping = false;
   /** Buffers for write payloads that arrive in several chunks. */
   #payloads = new BufferPool();
+  #replies: ReplyBatch;
 
   constructor(socket: Socket, reader: SocketReader, negotiated: Negotiated) {
     this.#socket = socket;
@@ -80,63 +86,85 @@ export class Transmission {
     this.#served = negotiated.served;
     this.#structured = negotiated.structured;
     this.#allocationContext = negotiated.allocationContext;
+    this.#replies = new ReplyBatch(socket);
     socket.on("drain", this.#notify);
     socket.on("close", this.#notify);
   }
 
   /** From now on, requests are answered ESHUTDOWN; resolves once the ones in flight are answered. */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.#stopping = true;
-    return this.#until(() => this.#inFlight === 0);
+    await this.#until(() => this.#inFlight === 0);
+    this.#replies.flush();
   }
 
   /** Serves requests until the client disconnects (NBD_CMD_DISC or closing); throws on a violation. */
   async run(): Promise<void> {
+    let servedNow = 0;
     for (;;) {
-      const request = await this.#readRequest();
+      const next = this.#readRequest();
+      const request = next instanceof Promise ? await next : next;
       if (request.type === Cmd.Disc) {
         await this.#until(() => this.#inFlight === 0);
+        this.#replies.flush();
         return;
       }
-      const bytes = request.type === Cmd.Read || request.type === Cmd.Write ? request.length : 0;
-      this.#inFlight++;
-      this.#inFlightBytes += bytes;
-      this.#serve(request).finally(() => {
-        request.release?.();
-        this.#inFlight--;
-        this.#inFlightBytes -= bytes;
-        this.#notify();
-      });
-      await this.#until(() =>
-        this.#inFlight < MAX_IN_FLIGHT && this.#inFlightBytes < MAX_IN_FLIGHT_BYTES &&
-        this.#socket.writableLength < MAX_UNSENT_BYTES
-      );
+      if (this.#serveNow(request)) {
+        // Requests that were all buffered are served without yielding; now and then other
+        // connections and the reply flush get their turn.
+        if (++servedNow % SERVED_NOW_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        const bytes = request.type === Cmd.Read || request.type === Cmd.Write ? request.length : 0;
+        this.#inFlight++;
+        this.#inFlightBytes += bytes;
+        this.#serve(request).finally(() => {
+          request.release?.();
+          this.#inFlight--;
+          this.#inFlightBytes -= bytes;
+          this.#notify();
+        });
+      }
+      if (!this.#mayReadMore()) await this.#until(this.#mayReadMore);
     }
   }
 
-  async #readRequest(): Promise<Request> {
-    const header = await this.#reader.read(REQUEST_BYTES);
-    const v = new DataView(header.buffer, header.byteOffset, REQUEST_BYTES);
-    if (v.getUint32(0) !== REQUEST_MAGIC) throw new ProtocolViolation("bad request magic");
-    const type = v.getUint16(6);
-    const length = v.getUint32(24);
-    let payload: Uint8Array | null = null;
-    let pooled: Uint8Array | null = null;
-    if (type === Cmd.Write) {
-      if (length > MAX_BLOCK_BYTES) throw new ProtocolViolation(`a write of ${length} bytes exceeds the maximum block size`);
-      payload = await this.#reader.read(length, (bytes) => (pooled = this.#payloads.take(bytes)));
-    }
-    return {
-      flags: v.getUint16(4),
-      type,
+  #mayReadMore = (): boolean =>
+    this.#inFlight < MAX_IN_FLIGHT && this.#inFlightBytes < MAX_IN_FLIGHT_BYTES &&
+    this.#socket.writableLength + this.#replies.pending < MAX_UNSENT_BYTES;
+
+  /** The next request, at once when all of it has arrived. */
+  #readRequest(): Request | Promise<Request> {
+    const header = this.#reader.readNow(REQUEST_BYTES);
+    if (header === null) return this.#reader.read(REQUEST_BYTES).then((h) => this.#withPayload(h));
+    return this.#withPayload(header);
+  }
+
+  #withPayload(header: Uint8Array): Request | Promise<Request> {
+    if (getU32(header, 0) !== REQUEST_MAGIC) throw new ProtocolViolation("bad request magic");
+    const request: Request = {
+      flags: getU16(header, 4),
+      type: getU16(header, 6),
       // A copy: the header may be a view of a socket buffer (and Buffer.slice does not copy).
       cookie: new Uint8Array(header.subarray(8, 16)),
       // Past 2^53 the sum is inexact, but any such offset lies far beyond every device.
-      offset: v.getUint32(16) * 2 ** 32 + v.getUint32(20),
-      length,
-      payload,
-      release: pooled === null ? undefined : () => this.#payloads.give(pooled!),
+      offset: getU32(header, 16) * 2 ** 32 + getU32(header, 20),
+      length: getU32(header, 24),
+      payload: null,
+      release: undefined,
     };
+    if (request.type !== Cmd.Write) return request;
+    if (request.length > MAX_BLOCK_BYTES) {
+      throw new ProtocolViolation(`a write of ${request.length} bytes exceeds the maximum block size`);
+    }
+    let pooled: Uint8Array | null = null;
+    const allocate = (bytes: number) => (pooled = this.#payloads.take(bytes));
+    const withPayload = (payload: Uint8Array): Request => {
+      request.payload = payload;
+      if (pooled !== null) request.release = () => this.#payloads.give(pooled!);
+      return request;
+    };
+    const payload = this.#reader.readNow(request.length, allocate);
+    return payload !== null ? withPayload(payload) : this.#reader.read(request.length, allocate).then(withPayload);
   }
 
   #notify = (): void => {
@@ -153,8 +181,47 @@ export class Transmission {
 
   /** Sends a message; `sent` runs once the socket no longer needs the bytes (at once if it is closed). */
   #send(bytes: Uint8Array, sent?: () => void): void {
-    if (this.#socket.writable) this.#socket.write(bytes, sent);
-    else sent?.();
+    this.#replies.send(bytes, sent);
+  }
+
+  /**
+   * Serves the common small requests at once on the JS thread, without a promise: an aligned read
+   * decoded straight into the reply batch, an aligned write the device stores synchronously. False
+   * (nothing done): the request needs #serve.
+   */
+  #serveNow(r: Request): boolean {
+    if (this.#stopping || r.length === 0 || r.offset + r.length > this.#served.size) return false;
+    if ((r.flags & ~allowedFlags(r.type, this.#structured)) !== 0) return false;
+    if (r.type === Cmd.Read) {
+      const header = this.#structured ? CHUNK_HEADER_BYTES + 8 : SIMPLE_REPLY_BYTES;
+      if (r.offset % PAGE_SIZE !== 0 || r.length % PAGE_SIZE !== 0 || header + r.length >= DIRECT_BYTES) return false;
+      const out = this.#replies.reserve(header + r.length);
+      try {
+        this.#served.io.readPagesNow(r.offset, out.subarray(header));
+      } catch (e) {
+        this.#fail(r, e);
+        return true;
+      }
+      if (this.#structured) {
+        writeChunkHeader(out, 0, r.cookie, ReplyFlagDone, ReplyType.OffsetData, 8 + r.length);
+        putU64(out, CHUNK_HEADER_BYTES, r.offset);
+      } else {
+        writeSimpleReply(out, 0, r.cookie, 0);
+      }
+      this.#replies.advance(header + r.length);
+      return true;
+    }
+    if (r.type !== Cmd.Write) return false;
+    try {
+      if (!this.#served.io.writeNow(r.offset, r.payload!)) return false;
+      writeSimpleReply(this.#replies.reserve(SIMPLE_REPLY_BYTES), 0, r.cookie, 0);
+      this.#replies.advance(SIMPLE_REPLY_BYTES);
+    } catch (e) {
+      this.#fail(r, e);
+    }
+    // Only a request served here gives its payload back; #serve's caller does for the others.
+    r.release?.();
+    return true;
   }
 
   async #serve(r: Request): Promise<void> {
@@ -219,7 +286,7 @@ export class Transmission {
     if (this.#structured) {
       const at = start - CHUNK_HEADER_BYTES - 8;
       writeChunkHeader(buffer, at, r.cookie, ReplyFlagDone, ReplyType.OffsetData, 8 + r.length);
-      new DataView(buffer.buffer, buffer.byteOffset).setBigUint64(start - 8, BigInt(r.offset));
+      putU64(buffer, start - 8, r.offset);
       this.#send(buffer.subarray(at, start + r.length), release);
     } else {
       writeSimpleReply(buffer, start - SIMPLE_REPLY_BYTES, r.cookie, 0);

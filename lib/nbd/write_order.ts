@@ -26,6 +26,12 @@ export class WriteOrder {
   /** Read-modify-writes not yet issued: while there are none, whole-page changes never wait. */
   #unissuedRmw = 0;
 
+  /** True while no read-modify-write waits to be issued: a whole-page change may then be stored at
+   * once, without a ticket (committed before any later change begins, it orders itself). */
+  get quiet(): boolean {
+    return this.#unissuedRmw === 0;
+  }
+
   /**
    * Registers a change of pages [first, end) and returns it with what it must wait for before it is
    * issued: a read-modify-write waits until every earlier overlapping change is committed; any other
