@@ -212,6 +212,30 @@ TZ_API int32_t tz_gpu_codec_compress_page_host(const uint8_t *page, uint8_t *out
  * TZ_E_INVALID. */
 TZ_API int32_t tz_batch_prefault(int32_t mode);
 
+/* ---- Zstandard dictionaries (issue 12) ----
+ * A dictionary is zstd-format bytes (magic 0xEC30A437, a nonzero ID, entropy tables, content), as
+ * ZDICT_trainFromBuffer, tz_zstd_train_dictionary and `zstd --train` write them. Every frame compressed
+ * with one carries its ID; raw-content dictionaries (no ID) are refused, since a page read with the wrong
+ * one could not be told apart. */
+/* A ZSTD page whose frame names a dictionary (by ID) other than the decoding compressor's, or a dictionary
+ * when the compressor has none: the bytes are intact and decode with that dictionary. */
+#define TZ_E_DICTIONARY (-10)
+/* The smallest dictionary capacity the trainer accepts (libzstd's ZDICT_DICTSIZE_MIN). */
+#define TZ_DICT_MIN_BYTES 256
+/* tz_compressor_new for TZ_ALGO_ZSTD (any other algorithm: TZ_E_INVALID) whose ZSTD pages are compressed
+ * and decompressed with the dictionary dict[0..dict_len): the bytes are copied and digested once (for
+ * `level`, with libzstd's parameters for 4096-byte inputs, as Linux zram asks for them) and shared by
+ * every worker. Pages without a dictionary ID still decode. TZ_E_INVALID for bytes that are not such a
+ * dictionary. */
+TZ_API int32_t tz_compressor_new_dict(int32_t algorithm, int32_t level, int32_t threads, int32_t backend,
+                                      const uint8_t *dict, int32_t dict_len);
+/* Trains a dictionary of at most dict_cap (>= TZ_DICT_MIN_BYTES) bytes with ZDICT_trainFromBuffer from n pages
+ * (pages = n * 4096 bytes), each page one sample; same-filled pages (stored as their pattern, never
+ * compressed) are left out. Deterministic. Returns the dictionary's size (written to dict_out[0..size)),
+ * TZ_E_BUFFER_TOO_SMALL (dict_cap too small), or TZ_E_INVALID (bad arguments, or samples the trainer refuses:
+ * too few, or too alike); on failure dict_out is untouched. */
+TZ_API int32_t tz_zstd_train_dictionary(const uint8_t *pages, int32_t n, uint8_t *dict_out, int32_t dict_cap);
+
 #ifdef __cplusplus
 }
 #endif

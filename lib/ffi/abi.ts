@@ -25,6 +25,8 @@ export const Status = {
   GpuFailed: -8,
   /** TZ_E_LIMIT: a process-wide limit (open compressors, outstanding async jobs, GPU contexts). */
   Limit: -9,
+  /** TZ_E_DICTIONARY: a Zstandard page names a dictionary the decoding compressor does not hold. */
+  Dictionary: -10,
 } as const;
 
 /** Requested algorithms (compressor configuration). */
@@ -67,3 +69,6 @@ export const MAX_HANDLES = 65535;
 export const MAX_GPU_CONTEXTS = 64;
 /** Largest length an int32 FFI argument carries; longer buffers are only ever passed clamped to it. */
 export const MAX_FFI_LENGTH = 0x7fffffff;
+
+/** TZ_DICT_MIN_BYTES: the smallest dictionary capacity the trainer accepts. */
+export const DICT_MIN_BYTES = 256;

@@ -80,6 +80,11 @@ export const symbols = {
 
   // Batch tuning (issue 9): (mode) 1 = pre-fault batch output in bulk, 0 = off, -1 = query
   tz_batch_prefault: { parameters: ["i32"], result: "i32" },
+
+  // Zstandard dictionaries (issue 12): (algorithm, level, threads, backend, dict, dict_len)
+  tz_compressor_new_dict: { parameters: ["i32", "i32", "i32", "i32", "buffer", "i32"], result: "i32" },
+  // (pages, n, dict_out, dict_cap)
+  tz_zstd_train_dictionary: { parameters: ["buffer", "i32", "buffer", "i32"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
 
 export type SymbolName = keyof typeof symbols;
