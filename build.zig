@@ -4,10 +4,14 @@
 //!   zig build test                        native tests
 //!   zig build test -Dsanitize=true        native tests under AddressSanitizer + UBSan (built by gcc)
 //!   zig build cross-aarch64               the C sources compiled for aarch64-linux-gnu (NEON included)
+//!   zig build release                     the npm packages' libraries: linux-x64-gnu and linux-arm64-gnu,
+//!                                         liblz4/libzstd linked statically, oldest glibc (build/release.zig)
+//!   zig build test-release                the native tests against those (arm64 under qemu-user)
 //!   zig build measure                     Adaptive against LZ4 and Zstd-1 on the corpus (optimized build)
 const std = @import("std");
 const builtin = @import("builtin");
 const cuda = @import("build/cuda.zig");
+const release = @import("build/release.zig");
 
 const pinned_zig = std.mem.trim(u8, @embedFile("zig-version"), " \r\n");
 
@@ -90,6 +94,8 @@ pub fn build(b: *std.Build) void {
     const cross_lib = b.addLibrary(.{ .name = "trueno_zram", .linkage = .static, .root_module = cross_module });
     const install_cross = b.addInstallArtifact(cross_lib, .{ .dest_dir = .{ .override = .{ .custom = "lib/aarch64-linux-gnu" } } });
     b.step("cross-aarch64", "Compile the C sources for aarch64-linux-gnu").dependOn(&install_cross.step);
+
+    release.configure(b, sources, test_sources, corpus_dir, headers.getDirectory(), addLibrarySources);
 }
 
 fn libraryModule(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, sources: []const []const u8) *std.Build.Module {

@@ -18,6 +18,7 @@ export { BlockDevice, type BlockDeviceOptions, type BlockDeviceStats, HUGE_THRES
 export { formatZramctl, type IoStat, type MmStat, SysfsError, type SysfsErrno, SysfsInterface } from "./lib/sysfs/mod.ts";
 export { BatchArena } from "./lib/compressor/arena.ts";
 export { type BatchOptions } from "./lib/compressor/options.ts";
+export { useEmbeddedLibrary } from "./lib/ffi/load.ts";
 export { type ZstdOptions } from "./lib/compressor/algorithm.ts";
 export { DEFAULT_DICTIONARY_BYTES, type TrainOptions, trainDictionary } from "./lib/compressor/dictionary-train.ts";
 export { dictionaryId } from "./lib/compressor/dictionary-format.ts";

@@ -1,9 +1,9 @@
 /**
  * Linux zram as the reference block device: /dev/zram0 configured through /sys/block/zram0, written and
  * read with dd (O_DIRECT, 1 MiB blocks, one process), always reset afterwards. Used only when the device
- * exists, is writable and is not configured by someone else (disksize 0).
+ * exists, is writable and is not configured by someone else (disksize 0), under the zram0 lock.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
 
@@ -16,6 +16,25 @@ export interface LinuxZramPass {
   origDataSize: number;
   comprDataSize: number;
   memUsedTotal: number;
+}
+
+const LOCK = "/run/lock/trueno-zram-zram0.lock";
+
+/**
+ * Takes the lock every user of zram0 shares (/run/lock/trueno-zram-zram0.lock): a `flock` child holds it
+ * until the returned function releases it (or this process ends). Without flock, nothing is locked.
+ */
+export async function lockZram0(): Promise<() => void> {
+  const holder = spawn("flock", [LOCK, "-c", "echo locked; read _"], { stdio: ["pipe", "pipe", "inherit"] });
+  const locked = await new Promise<boolean>((resolve) => {
+    holder.stdout!.once("data", () => resolve(true));
+    holder.once("error", () => resolve(false));
+    holder.once("exit", () => resolve(false));
+  });
+  if (!locked) throw new Error(`cannot take ${LOCK} (is flock installed?)`);
+  return () => {
+    holder.stdin!.end();
+  };
 }
 
 /** Why Linux zram cannot be used here, or undefined when it can. */
@@ -53,7 +72,7 @@ export function linuxZramPass(file: string, bytes: number, algorithm: string): L
   try {
     writeFileSync(`${SYS}/comp_algorithm`, algorithm);
     writeFileSync(`${SYS}/disksize`, String(Math.ceil(bytes / 2 ** 20) * 2 ** 20));
-    const writeSeconds = timedDd(["if=" + file, "of=" + DEV, "bs=1M", "oflag=direct"]);
+    const writeSeconds = timedDd(["if=" + file, "of=" + DEV, "bs=1M", "oflag=direct", "iflag=count_bytes", `count=${bytes}`]);
     const readSeconds = timedDd([
       "if=" + DEV, "of=/dev/null", "bs=1M", "iflag=direct,count_bytes", `count=${bytes}`,
     ]);

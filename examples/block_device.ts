@@ -1,6 +1,6 @@
 // A compressed RAM block device: write 1 MiB requests, read them back, discard, and look at the stats.
 // Run: bun examples/block_device.ts   or   deno run -A examples/block_device.ts
-import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE } from "../mod.ts";
+import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE } from "trueno-zram";
 
 const MiB = 1 << 20;
 const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
@@ -8,11 +8,18 @@ const device = new BlockDevice(64 * MiB, compressor, { entropyThreshold: 7.0, me
 
 // 1 MiB of log-like text, 1 MiB of zeros with a few counters, 1 MiB of random bytes.
 const text = new Uint8Array(MiB);
-text.set(new TextEncoder().encode(
-  Array.from({ length: 20000 }, (_, i) => `${1700000000 + i} INFO worker-${i % 8} handled request ${i * 7919 % 100000}\n`).join(""),
-).subarray(0, MiB));
+text.set(
+  new TextEncoder().encode(
+    Array.from(
+      { length: 20000 },
+      (_, i) => `${1700000000 + i} INFO worker-${i % 8} handled request ${i * 7919 % 100000}\n`,
+    ).join(""),
+  ).subarray(0, MiB),
+);
 const sparse = new Uint8Array(MiB);
-for (let page = 0; page < MiB / PAGE_SIZE; page += 3) new DataView(sparse.buffer).setUint32(page * PAGE_SIZE, page, true);
+for (let page = 0; page < MiB / PAGE_SIZE; page += 3) {
+  new DataView(sparse.buffer).setUint32(page * PAGE_SIZE, page, true);
+}
 const noise = new Uint8Array(MiB);
 for (let at = 0; at < MiB; at += 65536) crypto.getRandomValues(noise.subarray(at, at + 65536));
 
@@ -40,7 +47,11 @@ console.log(`data              ${s.origDataSize} bytes`);
 console.log(`compressed        ${s.comprDataSize} bytes`);
 console.log(`pool memory       ${s.memUsedTotal} bytes (max ${s.memUsedMax})`);
 console.log(`same-filled pages ${s.samePages} (zero ${s.zeroPages})`);
-console.log(`written           ${s.bytesWritten} bytes -> ${s.bytesCompressed} stored, ratio ${s.compressionRatio().toFixed(2)}`);
-console.log(`paths             simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`);
+console.log(
+  `written           ${s.bytesWritten} bytes -> ${s.bytesCompressed} stored, ratio ${s.compressionRatio().toFixed(2)}`,
+);
+console.log(
+  `paths             simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`,
+);
 console.log(`compacted         ${device.compact()} pool pages released`);
 compressor.close();

@@ -1,7 +1,7 @@
 // The zram face: configure an emulated /sys/block/zram0, write pages, and read the statistics exactly
 // as the kernel prints them (mm_stat, io_stat) and as zramctl shows them.
 // Run: bun examples/compression_stats.ts   or   deno run -A examples/compression_stats.ts
-import { formatZramctl, PAGE_SIZE, SysfsError, SysfsInterface } from "../mod.ts";
+import { formatZramctl, PAGE_SIZE, SysfsError, SysfsInterface } from "trueno-zram";
 
 const sys = new SysfsInterface();
 sys.writeAttr("comp_algorithm", "lz4");

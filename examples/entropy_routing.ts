@@ -1,7 +1,9 @@
-// Entropy routing: pages above the threshold (bits per byte) are stored raw without a compression
-// attempt; same-filled pages are stored as their pattern; the rest go through the SIMD codec.
+// Entropy routing: on a Zstandard (or LZ4-HC) device, pages whose sampled entropy is above the
+// threshold (bits per byte) are stored raw without a compression attempt; same-filled pages are stored
+// as their pattern; the rest go through the SIMD codec. (LZ4 is cheaper to try than to check: an LZ4
+// device stores a page raw by its compressed size.)
 // Run: bun examples/entropy_routing.ts   or   deno run -A examples/entropy_routing.ts
-import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "../mod.ts";
+import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "trueno-zram";
 
 function page(fill: (i: number) => number): Uint8Array {
   return Uint8Array.from({ length: PAGE_SIZE }, (_, i) => fill(i));
@@ -18,7 +20,7 @@ const samples: [string, Uint8Array][] = [
   ["random", page(() => random())],
 ];
 
-const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
+const compressor = new CompressorBuilder().algorithm(Algorithm.Zstd(1)).build();
 const device = new BlockDevice(1 << 20, compressor, { entropyThreshold: 7.0 });
 console.log(`threshold 7.0 bits/byte, codec backend ${compressor.backend()}`);
 console.log("page            entropy  path");
@@ -32,9 +34,13 @@ samples.forEach(([name, data], i) => {
     ? "raw (entropy, not compressed)"
     : after.hugePages > before.hugePages
     ? "codec tried, no gain: stored raw (huge)"
-    : `${after.simdPages > before.simdPages ? "simd" : "scalar"} codec, ${after.comprDataSize - before.comprDataSize} bytes`;
+    : `${after.simdPages > before.simdPages ? "simd" : "scalar"} codec, ${
+      after.comprDataSize - before.comprDataSize
+    } bytes`;
   console.log(`${name.padEnd(15)} ${shannonEntropy(data).toFixed(3).padStart(7)}  ${path}`);
 });
 const s = device.stats();
-console.log(`same ${s.sameFillPathPages}, simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`);
+console.log(
+  `same ${s.sameFillPathPages}, simd ${s.simdPages}, scalar ${s.scalarPages} (entropy-routed ${s.entropyRoutedPages}), gpu ${s.gpuPages}`,
+);
 compressor.close();

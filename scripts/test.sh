@@ -36,16 +36,18 @@ native_counts() {
 }
 
 run_native() {
-  local name=$1; shift
-  echo "== $name: scripts/zig build test $*"
-  scripts/zig build test --summary none "$@" 2>&1 | tee "$logs/$name.log"
+  local name=$1 step=$2; shift 2
+  echo "== $name: scripts/zig build $step $*"
+  scripts/zig build "$step" --summary none "$@" 2>&1 | tee "$logs/$name.log"
   local rc=${PIPESTATUS[0]}
   read -r pass fail < <(native_counts "$logs/$name.log"; echo)
   record "$name" "$rc" "${pass:-}" "${fail:-}"
 }
 
-run_native zig-test
-run_native zig-test-sanitized -Dsanitize=true
+run_native zig-test test
+run_native zig-test-sanitized test -Dsanitize=true
+# The npm packages' release libraries (build/release.zig): x86-64 natively, arm64 under qemu-user.
+run_native zig-test-release test-release
 
 # Every libFuzzer target for a short fixed budget (scripts/fuzz.sh): one test per target.
 echo "== fuzz: scripts/fuzz.sh"

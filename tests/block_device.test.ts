@@ -2,6 +2,7 @@ import { corpus, expect, test } from "./harness.ts";
 import { randomBytes, repeated, textPage } from "./pages.ts";
 import { Algorithm, type Compressor, CompressorBuilder, TruenoError } from "../mod.ts";
 import { BlockDevice } from "../lib/block/mod.ts";
+import { Refusal, refusalError } from "../lib/block/native_store.ts";
 
 const MiB = 1 << 20;
 const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
@@ -12,22 +13,31 @@ function pagesOf(...pages: Uint8Array[]): Uint8Array {
   return out;
 }
 
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected a throw");
+}
+
 function readBack(dev: BlockDevice, offset: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
   dev.read(offset, out);
   return out;
 }
 
-/** A compressor whose batch calls are counted, to check one native call per request. */
+/** A compressor whose JS batch methods and native-handle lookups are counted. */
 function counting(inner: Compressor) {
-  const calls = { compress: 0, decompress: 0 };
+  const calls = { batch: 0, nativeHandle: 0 };
   const proxy = new Proxy(inner, {
     get(target, key) {
       const value = Reflect.get(target, key);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
-        if (key === "compressBatch" || key === "compressBatchAsync") calls.compress++;
-        if (key === "decompressBatch" || key === "decompressBatchAsync") calls.decompress++;
+        if (typeof key === "string" && /^(de)?compressBatch/.test(key)) calls.batch++;
+        if (key === "nativeHandle") calls.nativeHandle++;
         return value.apply(target, args);
       };
     },
@@ -52,12 +62,12 @@ test("corpus pages round-trip through 1 MiB requests; unwritten pages read as ze
   expect(s.readIos).toBe(2);
 });
 
-test("one native batch call per request", () => {
+test("a request is one native call on the compressor's threads: no JS batch, no per-page JS", () => {
   const { proxy, calls } = counting(compressor);
   const dev = new BlockDevice(MiB, proxy as Compressor);
   dev.write(0, pagesOf(textPage(), randomBytes(4096, 1), new Uint8Array(4096), repeated([1, 2, 3])));
   dev.read(0, new Uint8Array(8 * 4096));
-  expect(calls).toEqual({ compress: 1, decompress: 1 });
+  expect(calls).toEqual({ batch: 0, nativeHandle: 2 });
 });
 
 test("misaligned or out-of-range requests are InvalidInput and change nothing", () => {
@@ -80,6 +90,9 @@ test("misaligned or out-of-range requests are InvalidInput and change nothing", 
   expect(JSON.stringify(dev.stats())).toBe(before);
   expect(readBack(dev, 0, 4096)).toEqualBytes(textPage());
   expect(() => new BlockDevice(1000, compressor)).toThrow("InvalidInput");
+  expect(() => new BlockDevice(2 ** 60, compressor)).toThrow("InvalidInput");
+  expect(errorOf(() => new BlockDevice(2 ** 60, compressor)).message.includes("too large")).toBeTrue();
+  expect(() => dev.write("0" as unknown as number, page)).toThrow("InvalidInput");
   expect(() => new BlockDevice(0, compressor)).toThrow("InvalidInput");
   expect(() => new BlockDevice(4096, compressor, { entropyThreshold: 9 })).toThrow("InvalidInput");
   expect(() => new BlockDevice(4096, compressor, { memLimit: -1 })).toThrow("InvalidInput");
@@ -96,11 +109,21 @@ test("same-filled pages are stored as their pattern, with no pool memory", () =>
 });
 
 test("incompressible pages are stored raw and counted huge; entropy routing skips the attempt", () => {
-  const routed = new BlockDevice(MiB, compressor, { entropyThreshold: 7.0 });
+  // Zstandard: the sampled entropy check is cheaper than a trial, so the random page is routed raw.
+  const zstd = new CompressorBuilder().algorithm(Algorithm.Zstd(1)).build();
+  const routed = new BlockDevice(MiB, zstd, { entropyThreshold: 7.0 });
   routed.write(0, pagesOf(randomBytes(4096, 5), textPage()));
   let s = routed.stats();
   expect([s.hugePages, s.hugePagesSince, s.entropyRoutedPages, s.scalarPages + s.simdPages, s.gpuPages]).toEqual([1, 1, 1, 2, 0]);
   expect(s.comprDataSize).toBeGreaterThan(4096);
+  expect(readBack(routed, 0, 4096)).toEqualBytes(randomBytes(4096, 5));
+  routed.close();
+  zstd.close();
+  // LZ4: a trial costs less than the check, so the page goes raw by its result, not by entropy.
+  const lz4 = new BlockDevice(MiB, compressor, { entropyThreshold: 7.0 });
+  lz4.write(0, randomBytes(4096, 5));
+  s = lz4.stats();
+  expect([s.hugePages, s.entropyRoutedPages, s.comprDataSize]).toEqual([1, 0, 4096]);
   const tried = new BlockDevice(MiB, compressor, { entropyThreshold: 8 });
   tried.write(0, randomBytes(4096, 5));
   s = tried.stats();
@@ -228,4 +251,78 @@ test("a write or discard issued after an async write wins, even when the async w
   await pending;
   expect(readBack(dev, 0, 3 * 4096)).toEqualBytes(pagesOf(textPage(), newer, new Uint8Array(4096)));
   expect(dev.stats().pagesStored).toBe(2);
+});
+
+test("flush() settles after every earlier writeAsync's promise, a refused one's rejection included", async () => {
+  const dev = new BlockDevice(MiB, compressor, { memLimit: 4096 });
+  const settled: string[] = [];
+  const ok = dev.writeAsync(0, textPage());
+  ok.then(() => settled.push("stored"), () => settled.push("failed"));
+  const refused = dev.writeAsync(4096, pagesOf(randomBytes(4096, 1), randomBytes(4096, 2)));
+  refused.then(() => settled.push("stored"), () => settled.push("refused"));
+  await dev.flush();
+  expect(settled).toEqual(["stored", "refused"]);
+  await expect(refused).toReject("OutOfMemory");
+});
+
+test("a refused write names its page, for the memory limit as for a pool that cannot grow", async () => {
+  const dev = new BlockDevice(MiB, compressor, { memLimit: 4096 });
+  const sync = errorOf(() => dev.write(8 * 4096, pagesOf(randomBytes(4096, 1), randomBytes(4096, 2))));
+  expect(sync instanceof TruenoError && sync.code === "OutOfMemory").toBeTrue();
+  expect(sync.message.includes("page 9 refused")).toBeTrue();
+  // The pool is at its limit now: the first page of this request is refused.
+  const async = await dev.writeAsync(4 * 4096, pagesOf(randomBytes(4096, 3), randomBytes(4096, 4))).then(() => null, (e) => e);
+  expect(async instanceof TruenoError && async.message.includes("page 4 refused")).toBeTrue();
+  expect(refusalError(Refusal.NoMemory, 12, 3, 0).message.includes("page 12 refused: the pool could not grow")).toBeTrue();
+  expect(dev.stats().failedWrites).toBe(2);
+});
+
+test("pageStates: holes 0, zero pages 1, anything else 2; a range outside the device is InvalidInput", () => {
+  const dev = new BlockDevice(8 * 4096, compressor);
+  dev.write(0, pagesOf(new Uint8Array(4096), repeated([7]), textPage(), randomBytes(4096, 3)));
+  dev.discard(4096 * 3, 4096);
+  expect(Array.from(dev.pageStates(0, 8))).toEqual([1, 2, 2, 0, 0, 0, 0, 0]);
+  expect(Array.from(dev.pageStates(2, 1))).toEqual([2]);
+  expect(dev.pageStates(8, 0).length).toBe(0);
+  expect(() => dev.pageStates(7, 2)).toThrow("InvalidInput");
+  expect(() => dev.pageStates(-1, 1)).toThrow("InvalidInput");
+  expect(() => dev.pageStates(0.5, 1)).toThrow("InvalidInput");
+});
+
+test("setCompressionLevel applies from the next write; levels the algorithm lacks are InvalidInput", () => {
+  const dev = new BlockDevice(MiB, compressor);
+  const text = corpus()[0].pages.subarray(0, 16 * 4096);
+  dev.write(0, text);
+  const atDefault = dev.stats().comprDataSize;
+  dev.setCompressionLevel(65537);
+  dev.write(0, text);
+  const fastest = dev.stats().comprDataSize;
+  expect(fastest).toBeGreaterThan(atDefault);
+  expect(readBack(dev, 0, text.length)).toEqualBytes(text);
+  dev.setCompressionLevel(0);
+  dev.write(0, text);
+  expect(dev.stats().comprDataSize).toBe(atDefault);
+  expect(() => dev.setCompressionLevel(65538)).toThrow("InvalidInput");
+  expect(() => dev.setCompressionLevel(1.5)).toThrow("InvalidInput");
+});
+
+test("close() frees the native store; later calls throw Closed", () => {
+  const dev = new BlockDevice(MiB, compressor);
+  dev.write(0, textPage());
+  dev.close();
+  expect(() => dev.stats()).toThrow("Closed");
+  expect(() => dev.write(0, textPage())).toThrow("Closed");
+});
+
+test("requests larger than the kept output spaces, and repeated ones, store and read back", () => {
+  const pages = 5000;
+  const dev = new BlockDevice(pages * 4096, compressor);
+  const data = new Uint8Array(pages * 4096);
+  for (let p = 0; p < pages; p += 7) data.set(textPage().subarray(0, 64), p * 4096);
+  dev.write(0, data);
+  dev.write(0, data);
+  expect(readBack(dev, 0, data.length)).toEqualBytes(data);
+  for (let i = 0; i < 6; i++) dev.write(i * 4096 * 100, data.subarray(0, 100 * 4096));
+  expect(dev.stats().pagesStored).toBe(pages);
+  dev.close();
 });

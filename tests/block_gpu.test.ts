@@ -207,8 +207,8 @@ test("block gpu: when the GPU and then the CPU fail, the old contents stay whole
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         const failure = new TruenoError("OutOfMemory", "the CPU batch failed too");
-        if (cpuFails && key === "compressBatch") throw failure;
-        if (cpuFails && key === "compressBatchAsync") return Promise.reject(failure);
+        // The CPU path's native calls start from the compressor's handle.
+        if (cpuFails && key === "nativeHandle") throw failure;
         return value.apply(target, args);
       };
     },

@@ -2,7 +2,9 @@
 import { PAGE_SIZE, sameFillWord, shannonEntropy } from "../mod.ts";
 import { parseAlgorithm, parseBackendList, supportedBackends } from "../lib/cli/algorithms.ts";
 import { integerOption, parseOptions } from "../lib/cli/args.ts";
+import { parseRange } from "../lib/cli/page-source.ts";
 import { formatTable } from "../lib/cli/table.ts";
+import { barChart, escapeXml, niceMax, scatterChart, stackedColumns } from "../lib/report/svg.ts";
 import { UsageError } from "../lib/cli/usage-error.ts";
 import { syntheticWorkload, WORKLOAD_MIX } from "../lib/cli/workload.ts";
 import { AssertionError, expect, test } from "./harness.ts";
@@ -64,6 +66,37 @@ test("args: values, booleans, = form; errors for unknown, repeated, missing", ()
   throwsUsage(() => integerOption("10", "n", 1, 9, 5), "between 1 and 9");
   throwsUsage(() => integerOption("1e3", "n", 1, 9999, 5), "whole number");
   throwsUsage(() => integerOption("-1", "n", 1, 9, 5), "whole number");
+});
+
+test("args: short forms, -h for --help, positionals up to the command's count, - as a value", () => {
+  const spec = { output: "string", help: "boolean", json: "boolean" } as const;
+  const p = parseOptions(["-o", "-", "FILE", "-h"], spec, "capture", { short: { o: "output" }, positionals: 1 });
+  expect(p.get("output")).toBe("-");
+  expect(p.get("help")).toBeTrue();
+  expect(p.positionals).toEqual(["FILE"]);
+  throwsUsage(() => parseOptions(["a", "b"], spec, "entropy", { positionals: 1 }), "unexpected argument 'b'");
+  throwsUsage(() => parseOptions(["-x"], spec, "capture", { short: { o: "output" } }), "unexpected argument '-x'");
+  throwsUsage(() => parseOptions(["-o", "f", "--output", "g"], spec, "capture", { short: { o: "output" } }), "given twice");
+  throwsUsage(() => parseOptions(["--", "a"], spec, "entropy", { positionals: 2 }), "unexpected argument '--'");
+});
+
+test("page source: --range parses hex START-END, page-aligned", () => {
+  expect(parseRange("7f00a000-7f00c000")).toEqual({ start: 0x7f00a000, end: 0x7f00c000 });
+  expect(parseRange("0x1000-0x3000")).toEqual({ start: 0x1000, end: 0x3000 });
+  throwsUsage(() => parseRange("3000-1000"), "START below END");
+  throwsUsage(() => parseRange("zz-1000"), "expected START-END");
+  throwsUsage(() => parseRange("1000-1800"), "multiples of 4096");
+});
+
+test("svg: text is escaped, axes end on round numbers, Infinity and NaN never reach the markup", () => {
+  expect(escapeXml(`<a href="x">&'</a>`)).toBe("&#60;a href=&#34;x&#34;&#62;&#38;&#39;&#60;/a&#62;");
+  expect([niceMax(0), niceMax(0.7), niceMax(3.1), niceMax(7.5), niceMax(130), niceMax(Infinity)]).toEqual([1, 1, 5, 10, 200, 1]);
+  const svg = barChart({ title: "t", unit: "u", series: ["a"], groups: [{ label: "<x>", bars: [{ value: Infinity }] }] }) +
+    scatterChart({ title: "s", xLabel: "x", yLabel: "y", points: [{ label: "p", x: NaN, y: Infinity }] }) +
+    stackedColumns({ title: "c", xLabel: "x", yLabel: "y", series: ["a", "b"], columns: [{ label: "0", parts: [3, NaN] }] });
+  expect(/NaN|Infinity/.test(svg), svg).toBeFalse();
+  expect(svg.includes("&#60;x&#62;")).toBeTrue();
+  expect(svg.match(/<svg /g)?.length).toBe(3);
 });
 
 test("algorithms: names, levels and display names", () => {

@@ -6,7 +6,7 @@ import { RUNTIMES, runCli, smallPagesFile } from "./cli-helpers.ts";
 
 const PAGES = 64;
 const input = smallPagesFile(PAGES);
-const quick = ["--input", input, "--time-ms", "1"];
+const quick = ["--input", input, "--rounds", "1"];
 
 for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
   test(`cli (${runtime}): bench --json reports every algorithm and backend, verified`, () => {
@@ -26,32 +26,48 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
       expect(x.ratio).toBeCloseTo((PAGES * 4096) / x.storedBytes, 1e-9);
       expect(x.compressGBps).toBeGreaterThan(0);
       expect(x.decompressGBps).toBeGreaterThan(0);
+      expect(x.rounds).toBe(1);
+      // One round: the median, slowest and fastest pass are the same pass.
+      expect(x.compress).toEqual({ medianGBps: x.compressGBps, minGBps: x.compressGBps, maxGBps: x.compressGBps, spreadPercent: 0 });
     }
+    expect(report.system.cpus).toBeGreaterThanOrEqual(1);
+    expect(report.system.loadStart.loadavg.length).toBe(3);
+    expect(report.system.backendLoops.vectorised.length).toBeGreaterThan(0);
     expect(report.results[0].backend).toBe("scalar");
     expect(Number.isInteger(report.results[0].threads) && report.results[0].threads >= 1).toBeTrue();
   });
 
-  test(`cli (${runtime}): bench prints a table with the threads asked for`, () => {
-    const r = runCli(runtime, ["bench", ...quick, "--algorithms", "lz4", "--backends", "auto", "--threads", "1"]);
+  test(`cli (${runtime}): bench prints a table with the threads asked for, the load, rounds and spread`, () => {
+    const r = runCli(runtime, ["bench", "--input", input, "--rounds", "3", "--algorithms", "lz4", "--backends", "auto", "--threads", "1"]);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toBe(`workload: ${input}, ${PAGES} pages (0.3 MiB)`);
-    expect(lines[1].split(/\s{2,}/)).toEqual(
-      ["algorithm", "backend", "threads", "pages", "compress GB/s", "decompress GB/s", "ratio", "same", "raw"],
+    expect(/^system load \(1\/5\/15 min\): [0-9.]+ [0-9.]+ [0-9.]+ at start, [0-9.]+ [0-9.]+ [0-9.]+ at end; [0-9]+ CPUs; 3 interleaved rounds, median and spread$/
+      .test(lines[1]), lines[1]).toBeTrue();
+    expect(lines[2].split(/\s{2,}/)).toEqual(
+      ["algorithm", "backend", "threads", "pages", "compress GB/s", "+-", "decompress GB/s", "+-", "ratio", "same", "raw"],
     );
-    const row = lines[2].split(/\s+/);
+    const row = lines[3].split(/\s+/);
     expect(row[0]).toBe("lz4");
     expect(row[2]).toBe("1");
     expect(row[3]).toBe(String(PAGES));
+    expect(/^[0-9]+%$/.test(row[5])).toBeTrue();
+    expect(lines[4].startsWith("backends differ only in: same-fill check")).toBeTrue();
   });
 
   test(`cli (${runtime}): help exits 0, no command exits 2`, () => {
     const help = runCli(runtime, ["--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout.startsWith("Usage: trueno-zram <command>")).toBeTrue();
-    const benchHelp = runCli(runtime, ["bench", "--help"]);
-    expect(benchHelp.status).toBe(0);
-    expect(benchHelp.stdout.includes("--algorithms LIST")).toBeTrue();
+    for (const command of ["bench", "estimate", "capture", "entropy", "top", "zramctl"]) {
+      const h = runCli(runtime, [command, "-h"]);
+      expect(h.status, command).toBe(0);
+      expect(h.stdout.startsWith(`Usage: trueno-zram ${command}`), command).toBeTrue();
+      expect(h.stdout.includes("--json"), `${command} --json`).toBeTrue();
+      expect(h.stdout.includes("${"), `${command}: an unfilled template`).toBeFalse();
+      expect(help.stdout.includes(`  ${command} `), `${command} in the main help`).toBeTrue();
+    }
+    expect(runCli(runtime, ["bench", "--help"]).stdout.includes("--algorithms LIST")).toBeTrue();
     const none = runCli(runtime, []);
     expect(none.status).toBe(2);
     expect(none.stderr.includes("Usage: trueno-zram <command>")).toBeTrue();
@@ -93,6 +109,14 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
     expect(header.split(/\s+/)).toEqual(["NAME", "ALGORITHM", "DISKSIZE", "DATA", "COMPR", "TOTAL", "STREAMS", "MOUNTPOINT"]);
     expect(row.trim().split(/\s+/).slice(0, 4)).toEqual(["/dev/zram0", "lz4", "1M", "256K"]);
     expect(rest).toEqual([""]);
+
+    const json = runCli(runtime, ["zramctl", "--input", input, "--algorithm", "lz4", "--disksize", "1M", "--json"]);
+    expect(json.status, json.stderr).toBe(0);
+    const [device, ...others] = JSON.parse(json.stdout);
+    expect(others).toEqual([]);
+    expect([device.name, device.algorithm, device.disksize, device.origDataSize, device.memLimit])
+      .toEqual(["/dev/zram0", "lz4", 1 << 20, PAGES * 4096, 0]);
+    expect(device.comprDataSize).toBeGreaterThan(0);
 
     const cases: [string[], string][] = [
       [["zramctl", "--algorithm", "brotli"], "comp_algorithm 'brotli' refused: EINVAL"],

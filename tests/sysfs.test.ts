@@ -2,7 +2,7 @@
 import { corpus, expect, test } from "./harness.ts";
 import { errnoOf } from "./sysfs_errno.ts";
 import { randomBytes, repeated, textPage } from "./pages.ts";
-import { SysfsInterface } from "../lib/sysfs/mod.ts";
+import { formatZramctl, SysfsInterface, type ZramctlOptions } from "../lib/sysfs/mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
 
 const FRESH_MM = "       0        0        0        0        0        0        0        0        0\n";
@@ -184,6 +184,39 @@ test("case 11b: algorithm_params level= sets the codec level", () => {
   expect(stored("64", "lz4")).toBeGreaterThan(stored("1", "lz4"));
 });
 
+test("case 11c: on an initialised device level= applies from the next write; a write without level unsets it", () => {
+  const pages = corpus()[0].pages.subarray(0, 32 * 4096);
+  const sys = new SysfsInterface();
+  sys.writeAttr("comp_algorithm", "lz4");
+  sys.writeAttr("disksize", "1M");
+  /** compr_data_size growth of writing the 32 pages at page `at`. */
+  const grows = (at: number) => {
+    const before = mm(sys)[1];
+    for (let i = 0; i < 32; i++) sys.writePage(at + i, pages.subarray(i * 4096, (i + 1) * 4096));
+    return mm(sys)[1] - before;
+  };
+  const unset = grows(0);
+  sys.writeAttr("algorithm_params", "level=64");
+  const fast = grows(32);
+  expect(fast).toBeGreaterThan(unset);
+  expect(grows(64)).toBe(fast);
+  // Replaced as a whole: a write without level returns to "not set" (acceleration 1); an empty one
+  // changes nothing.
+  sys.writeAttr("algorithm_params", "level=64");
+  expect(sys.writeAttr("algorithm_params", "")).toBe(0);
+  expect(grows(96)).toBe(fast);
+  sys.writeAttr("algorithm_params", "priority=0");
+  expect(grows(128)).toBe(unset);
+  sys.writeAttr("algorithm_params", "level=64");
+  sys.writeAttr("algorithm_params", "foo=bar");
+  expect(grows(160)).toBe(unset);
+  // The kernel's level is unbounded (and wraps at 2^26); the emulation bounds lz4's at 65537.
+  sys.writeAttr("algorithm_params", "level=100000000");
+  const bounded = grows(192);
+  sys.writeAttr("algorithm_params", "level=65537");
+  expect(grows(224)).toBe(bounded);
+});
+
 test("case 12: one zero page", () => {
   const sys = initialised();
   sys.writePage(0, new Uint8Array(4096));
@@ -311,4 +344,16 @@ test("writes longer than a page are cut to 4096 bytes", () => {
   expect(errnoOf(() => sys.writeAttr("comp_algorithm", "x".repeat(5000)))).toBe("E2BIG");
   expect(sys.writeAttr("mem_limit", "1M" + " ".repeat(5000))).toBe(4096);
   expect(mm(sys)[3]).toBe(1048576);
+});
+
+test("wrong argument types are a typed InvalidInput, not a silent conversion", () => {
+  const sys = initialised("1M");
+  for (const value of [42, null, undefined, { length: 1 }, [49]]) {
+    expect(() => sys.writeAttr("mem_limit", value as unknown as string), String(value)).toThrow("InvalidInput");
+  }
+  expect(mm(sys)[3]).toBe(0);
+  expect(() => formatZramctl({} as SysfsInterface, "/dev/zram0")).toThrow("InvalidInput");
+  expect(() => formatZramctl(sys, 0 as unknown as string)).toThrow("InvalidInput");
+  expect(() => formatZramctl(sys, "/dev/zram0", null as unknown as ZramctlOptions)).toThrow("InvalidInput");
+  expect(formatZramctl(sys, "/dev/zram0").startsWith("NAME")).toBeTrue();
 });

@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change of a signature, a constant or a buffer layout below. */
-#define TZ_ABI_VERSION 1
+#define TZ_ABI_VERSION 2
 
 #define TZ_PAGE_SIZE 4096
 #define TZ_PAGE_WORDS (TZ_PAGE_SIZE / 8)
@@ -211,6 +211,106 @@ TZ_API int32_t tz_gpu_codec_compress_page_host(const uint8_t *page, uint8_t *out
  * -1: only query. Process-wide. Returns the previous mode, or TZ_E_UNSUPPORTED (kernel before 5.14) /
  * TZ_E_INVALID. */
 TZ_API int32_t tz_batch_prefault(int32_t mode);
+
+/* ---- zsmalloc-exact page pool (csrc/pool; ../shared/zsmalloc.md): Linux 6.18's classes, zspages,
+ * fullness groups and compaction, for 4 KiB pages. Object handles are 8 bytes (little-endian) in
+ * caller buffers. 64-bit counts travel as doubles (exact below 2^53). ---- */
+#define TZ_ZS_CLASS_COUNT 255
+#define TZ_ZS_GROUPS 12
+/* info_out[4] = object size, pages per zspage, objects per zspage, the distinct class it merged into. */
+TZ_API int32_t tz_zs_class_info(int32_t index, int32_t *info_out);
+/* The distinct class zs_malloc(len) uses (len 1..4096; the 8 handle bytes are added inside). */
+TZ_API int32_t tz_zs_class_of(int32_t len);
+TZ_API int32_t tz_zs_pool_new(void);
+TZ_API int32_t tz_zs_pool_free(int32_t pool);
+/* zs_malloc(len), len 1..4096: the handle in handle_out[0..8). TZ_E_NO_MEMORY when the system has none. */
+TZ_API int32_t tz_zs_malloc(int32_t pool, int32_t len, uint8_t *handle_out);
+/* zs_free. A stale or forged handle gives TZ_E_INVALID and changes nothing. */
+TZ_API int32_t tz_zs_free(int32_t pool, const uint8_t *handle);
+/* Copy len bytes (at most the object size) into / out of a live object. */
+TZ_API int32_t tz_zs_write(int32_t pool, const uint8_t *handle, const uint8_t *data, int32_t len);
+TZ_API int32_t tz_zs_read(int32_t pool, const uint8_t *handle, uint8_t *out, int32_t len);
+/* info_out[4] = distinct class, zspage serial (creation order, from 1), slot, the zspage's group. */
+TZ_API int32_t tz_zs_object_info(int32_t pool, const uint8_t *handle, int32_t *info_out);
+/* The zspages on one fullness list of a distinct class, head first, as serials (up to cap written).
+ * Returns the list's length. */
+TZ_API int32_t tz_zs_group_list(int32_t pool, int32_t class_index, int32_t group, int32_t *serials_out,
+                                int32_t cap);
+/* zs_compact: returns the pages it freed. */
+TZ_API int32_t tz_zs_compact(int32_t pool);
+/* out[3] = pages allocated, pages compacted (cumulative), objects in use. */
+TZ_API int32_t tz_zs_stats(int32_t pool, double *out);
+
+/* ---- Page store (csrc/store): a zram device's page table over a zsmalloc-exact pool, in zram's
+ * write order. Requests use tz_compress_batch's layout (arena, offsets, sizes, kinds, patterns) plus
+ * reasons[i] = TZ_STORE_RAW_* (why a page went RAW). ---- */
+/* zsmalloc's huge class (3632) less zram's 7 handle bytes: compressed this long or longer -> RAW. */
+#define TZ_STORE_HUGE_LEN 3625
+/* Most pages of one store (page numbers are int32). */
+#define TZ_STORE_MAX_PAGES 2147483647
+#define TZ_STORE_RAW_NONE 0    /* not RAW (or SAME) */
+#define TZ_STORE_RAW_ENTROPY 1 /* routed RAW by the sampled entropy, no compression attempt */
+#define TZ_STORE_RAW_HUGE 2    /* compressed to TZ_STORE_HUGE_LEN bytes or more (or not at all) */
+/* outcome_out[TZ_STORE_OUT_SLOTS] of a write/commit: [0] pages done before a refusal (n: all),
+ * [1] refusal (0 none, TZ_STORE_REFUSED_*), [2] SAME pages stored, [3] RAW pages stored,
+ * [4] bytes stored, [5] pages stored, [6] RAW pages routed by entropy. */
+#define TZ_STORE_OUT_SLOTS 8
+#define TZ_STORE_REFUSED_LIMIT 1     /* the pool would exceed the memory limit (zram's EIO) */
+#define TZ_STORE_REFUSED_NO_MEMORY 2 /* the pool could not grow */
+/* stats_out[TZ_STORE_STAT_SLOTS]: pages allocated, max used pages, pages compacted, compr_data_size,
+ * pages stored, same pages, zero pages, huge pages. */
+#define TZ_STORE_STAT_SLOTS 8
+/* tz_store_page_states: one byte per page. */
+#define TZ_PAGE_HOLE 0 /* never written, or discarded */
+#define TZ_PAGE_ZERO 1 /* a same-filled page of pattern 0 */
+#define TZ_PAGE_DATA 2 /* anything else */
+
+TZ_API int32_t tz_store_new(int32_t page_count);
+TZ_API int32_t tz_store_free(int32_t store);
+/* The pool limit in pages (0 = none; a whole number below 2^53); later writes only. */
+TZ_API int32_t tz_store_set_limit(int32_t store, double limit_pages);
+/* max used pages <- pages allocated now (zram's mem_used_max <- 0). */
+TZ_API int32_t tz_store_reset_max(int32_t store);
+TZ_API int32_t tz_store_stats(int32_t store, double *stats_out);
+/* zs_compact on the store's pool; returns the pages freed. */
+TZ_API int32_t tz_store_compact(int32_t store);
+/* Frees pages [first, first + n). */
+TZ_API int32_t tz_store_discard(int32_t store, int32_t first_page, int32_t n);
+TZ_API int32_t tz_store_page_states(int32_t store, int32_t first_page, int32_t n, uint8_t *states_out);
+/*
+ * One write request: the n pages are compressed on the compressor's threads into the request buffers
+ * (arena_cap >= n * 4096; offsets[i] = i * 4096), then stored from first_page on in page order. level 0
+ * = the compressor's own, else a level valid for its algorithm, used for this call only. entropy_limit:
+ * for ZSTD and LZ4-HC, a page whose sampled entropy (bits/byte) exceeds it is stored RAW untried; LZ4
+ * pages go RAW by their compressed length alone; 8 or more never routes. Returns TZ_OK (the refusal, if
+ * any, is in outcome_out) or a negative code with nothing stored.
+ */
+TZ_API int32_t tz_store_write(int32_t store, int32_t compressor, int32_t first_page, const uint8_t *pages,
+                              int32_t n, int32_t level, double entropy_limit, uint8_t *arena,
+                              int32_t arena_cap, int32_t *offsets, int32_t *sizes, uint8_t *kinds,
+                              uint8_t *patterns, uint8_t *reasons, int32_t *outcome_out);
+/* The compression half of tz_store_write off the caller's thread: returns a job > 0 for
+ * tz_store_job_poll; every buffer stays alive and untouched until it reports the end. */
+TZ_API int32_t tz_store_compress_async(int32_t compressor, const uint8_t *pages, int32_t n, int32_t level,
+                                       double entropy_limit, uint8_t *arena, int32_t arena_cap,
+                                       int32_t *offsets, int32_t *sizes, uint8_t *kinds, uint8_t *patterns,
+                                       uint8_t *reasons);
+/* 0 while running; 1 when done (result_out[0] = TZ_OK or a negative code; the job is released). */
+TZ_API int32_t tz_store_job_poll(int32_t job, int32_t *result_out);
+/* The storing half: a compressed request (any producer, the GPU's included; reasons may be all 0) stored
+ * from first_page on, skipping page i where skip[i] != 0. Every offset, size and kind is checked first. */
+TZ_API int32_t tz_store_commit(int32_t store, int32_t first_page, int32_t n, const uint8_t *arena,
+                               int32_t arena_len, const int32_t *offsets, const int32_t *sizes,
+                               const uint8_t *kinds, const uint8_t *patterns, const uint8_t *reasons,
+                               const uint8_t *skip, int32_t *outcome_out);
+/* Pages [first, first + n) decoded into out on the compressor's threads (holes read as zeros).
+ * Returns the number of pages that failed to decode (left zeroed), or a negative code. */
+TZ_API int32_t tz_store_read(int32_t store, int32_t compressor, int32_t first_page, int32_t n, uint8_t *out,
+                             int32_t out_cap);
+/* A copy of the stored pages in tz_compress_batch's layout (holes as SAME pattern 0), for decoding
+ * elsewhere; returns the bytes used in the arena (arena_cap >= n * 4096). */
+TZ_API int32_t tz_store_gather(int32_t store, int32_t first_page, int32_t n, uint8_t *arena, int32_t arena_cap,
+                               int32_t *offsets, int32_t *sizes, uint8_t *kinds, uint8_t *patterns);
 
 /* ---- Zstandard dictionaries (issue 12) ----
  * A dictionary is zstd-format bytes (magic 0xEC30A437, a nonzero ID, entropy tables, content), as

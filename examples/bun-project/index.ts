@@ -1,4 +1,4 @@
-// A Bun project that depends on trueno-zram by path: compress a few pages, restore them, check them.
+// A Bun project that depends on trueno-zram: compress a few pages, restore them, check them.
 import { Algorithm, CompressorBuilder, PAGE_SIZE } from "trueno-zram";
 
 const pages = new Uint8Array(4 * PAGE_SIZE);

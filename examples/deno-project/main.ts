@@ -1,4 +1,4 @@
-// A Deno project that imports trueno-zram through its import map: compress a few pages, restore them, check them.
+// A Deno project that imports trueno-zram from npm: compress a few pages, restore them, check them.
 import { Algorithm, CompressorBuilder, PAGE_SIZE } from "trueno-zram";
 
 const pages = new Uint8Array(4 * PAGE_SIZE);

@@ -1,25 +1,28 @@
-// A RAM-backed compressed block device: pages compressed in batches by a Compressor, stored in a
-// zsmalloc-like pool, tracked in flat typed arrays (one slot per device page, no per-page objects).
-import { Kind, MAX_BATCH_PAGES, PAGE_SIZE } from "../ffi/abi.ts";
+// A RAM-backed compressed block device: pages compressed on the compressor's worker threads and stored
+// by the library in a zsmalloc-exact pool, in zram's write order (lib/block/native_store.ts). This class
+// keeps the device's logic: validation, ordering tickets of async writes, counters, the GPU route.
+import { MAX_BATCH_PAGES, PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
 import type { BatchLike } from "../compressor/batch.ts";
 import type { Compressor } from "../compressor/compressor.ts";
-import { pageEntropy } from "./entropy_route.ts";
 import { compressOnGpu, type GpuPageCompressor, isGpuPageCompressor, routesToGpu } from "./gpu_route.ts";
-import { PagePool } from "./pool.ts";
+import { checkLevel } from "./level.ts";
+import { PageStore, refusalError, Refusal, type RequestSpace, RequestSpaces, type StoreOutcome } from "./native_store.ts";
 import { type PageRange, pageRange, requireBytes } from "./range.ts";
 import { type BlockDeviceStats, DeviceCounters, snapshotStats } from "./stats.ts";
 
 /** zsmalloc's huge class (3632) less zram's 7 handle bytes: a compressed page this long or longer is
- * stored raw and counted huge, as Linux 6.18 does. */
+ * stored raw and counted huge, as Linux 6.18 does (TZ_STORE_HUGE_LEN). */
 export const HUGE_THRESHOLD = 3625;
-/** Page-table kind of a page that holds nothing (reads as zeros). */
-const EMPTY = 0;
+/** The most pages one device may have (the store numbers pages with int32). */
+export const MAX_DEVICE_PAGES = 2 ** 31 - 1;
 const SECTORS_PER_PAGE = PAGE_SIZE / 512;
 
 export interface BlockDeviceOptions {
-  /** Pages with more bits per byte than this are stored raw without a compression attempt.
-   * 0..8, default 7.0; 8 never skips. */
+  /** For Zstandard and LZ4-HC, pages whose sampled entropy is above this many bits per byte are stored
+   * raw without a compression attempt (the check costs less than their trial). LZ4 pages go raw by
+   * their compressed size alone: for LZ4 a trial is cheaper than the check. 0..8, default 7.0; 8 never
+   * routes. */
   entropyThreshold?: number;
   /** Pool memory limit in bytes, rounded up to 4096; 0 (default) = none. */
   memLimit?: number;
@@ -28,41 +31,42 @@ export interface BlockDeviceOptions {
   gpu?: GpuPageCompressor;
 }
 
-/** The codec calls the device makes; a Compressor provides them. */
-type PageCodec = Pick<
-  Compressor,
-  "compressBatch" | "compressBatchAsync" | "decompressBatch" | "decompressBatchAsync" | "backend"
->;
+type DeviceCodec = Pick<Compressor, "nativeHandle" | "decompressBatchAsync" | "backend" | "algorithm">;
 
 export class BlockDevice {
   /** Device size in bytes. */
   readonly size: number;
   readonly pageCount: number;
   readonly entropyThreshold: number;
-  #codec: PageCodec;
+  #codec: DeviceCodec;
   #gpu: GpuPageCompressor | undefined;
   /** Whether the codec's page loops are vectorised (it never changes for a compressor). */
   #simd: boolean;
-  #pool = new PagePool();
+  #store: PageStore;
+  #spaces = new RequestSpaces();
   #limitPages = 0;
-  #kinds: Uint8Array;
-  #sizes: Uint16Array;
-  #handles: Float64Array;
-  #patterns: BigUint64Array;
-  /** Per page, the ticket of the write or discard that last set it. Tickets are taken when an
-   * operation is issued, so an async write that commits late never replaces a page that a later
-   * write or discard has already set. */
-  #lastSetBy: Float64Array;
+  /** The level of the next compressions; 0 = the compressor's own. */
+  #level = 0;
+  /** Per page, the ticket of the operation that last set it, kept only while async writes are in
+   * flight (only they can commit after a later-issued operation). Allocated on the first writeAsync. */
+  #lastSetBy: Float64Array | null = null;
+  #asyncInFlight = 0;
   #tickets = 0;
   #counters = new DeviceCounters();
   /** Async writes commit in the order they were issued: each waits for the one before. */
   #commitTail: Promise<void> = Promise.resolve();
 
   constructor(sizeBytes: number, compressor: Compressor, options: BlockDeviceOptions = {}) {
-    if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0) {
-      throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a positive multiple of ${PAGE_SIZE}`);
+    if (typeof sizeBytes !== "number" || !Number.isInteger(sizeBytes) || sizeBytes <= 0) {
+      throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a positive integer`);
     }
-    if (compressor === null || typeof compressor !== "object" || typeof compressor.compressBatch !== "function" ||
+    if (sizeBytes > MAX_DEVICE_PAGES * PAGE_SIZE) {
+      throw new TruenoError("InvalidInput", `device size ${sizeBytes} is too large (at most ${MAX_DEVICE_PAGES} pages)`);
+    }
+    if (sizeBytes % PAGE_SIZE !== 0) {
+      throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a multiple of ${PAGE_SIZE}`);
+    }
+    if (compressor === null || typeof compressor !== "object" || typeof compressor.nativeHandle !== "function" ||
       typeof compressor.backend !== "function") {
       throw new TruenoError("InvalidInput", "BlockDevice needs a Compressor");
     }
@@ -79,19 +83,8 @@ export class BlockDevice {
     this.#codec = compressor;
     this.#simd = compressor.backend() !== "scalar";
     this.#gpu = options.gpu;
+    this.#store = new PageStore(this.pageCount);
     this.setMemLimit(options.memLimit ?? 0);
-    try {
-      this.#kinds = new Uint8Array(this.pageCount);
-      this.#sizes = new Uint16Array(this.pageCount);
-      this.#lastSetBy = new Float64Array(this.pageCount);
-      this.#handles = new Float64Array(this.pageCount);
-      this.#patterns = new BigUint64Array(this.pageCount);
-    } catch (e) {
-      if (e instanceof RangeError) {
-        throw new TruenoError("OutOfMemory", `no room for the page table of ${this.pageCount} pages`);
-      }
-      throw e;
-    }
   }
 
   /** The pool memory limit in bytes (a multiple of 4096; 0 = none). */
@@ -104,73 +97,99 @@ export class BlockDevice {
     if (!Number.isSafeInteger(bytes) || bytes < 0) {
       throw new TruenoError("InvalidInput", `memLimit ${bytes} is not a non-negative integer`);
     }
-    this.#limitPages = Math.ceil(bytes / PAGE_SIZE);
+    const pages = Math.ceil(bytes / PAGE_SIZE);
+    this.#store.setLimitPages(pages);
+    this.#limitPages = pages;
+  }
+
+  /** The compression level of the next writes (as zram's algorithm_params level= takes effect at
+   * once): a level valid for the compressor's algorithm, or 0 for the compressor's own. */
+  setCompressionLevel(level: number): void {
+    checkLevel(this.#codec.algorithm, level);
+    this.#level = level;
   }
 
   /** Restarts the memory high-water mark at the current use (zram's mem_used_max <- 0). */
   resetMemUsedMax(): void {
-    this.#pool.resetMax();
+    this.#store.resetMax();
   }
 
-  /** Stores data (a whole number of pages) at a page-aligned offset; one native batch call (two when
-   * a GPU batch fails and the CPU redoes it). */
+  /** Stores data (a whole number of pages) at a page-aligned offset: one native call compresses the
+   * pages on the worker threads and stores them in order (a GPU write: the GPU's batch, then one call). */
   write(offset: number, data: Uint8Array): void {
     const range = this.#request(offset, requireBytes(data, "write").length, "write");
     if (range.pageCount === 0) return;
     this.#countWrite(range);
     const ticket = ++this.#tickets;
-    const onGpu = this.#gpuBatch(range, data);
-    if (onGpu !== undefined) return this.#commit(range.firstPage, onGpu, data, true, ticket);
-    let batch: BatchLike;
+    const space = this.#spaces.take(range.pageCount);
     try {
-      batch = this.#codec.compressBatch(data, this.#routing());
+      const onGpu = this.#gpuBatch(range, data);
+      const outcome = onGpu !== undefined
+        ? this.#commitBatch(range, onGpu, space, space.skip.fill(0, 0, range.pageCount))
+        : this.#store.write(
+          this.#codec.nativeHandle(), range.firstPage, data, range.pageCount, this.#level, this.entropyThreshold,
+          space,
+        );
+      this.#settle(range, outcome, onGpu !== undefined, ticket, null);
     } catch (e) {
       this.#counters.failedWrites++;
       throw e;
+    } finally {
+      this.#spaces.give(space);
     }
-    this.#commit(range.firstPage, batch, data, false, ticket);
   }
 
   /**
-   * write() off the JS thread. The data is copied at the call; the new pages replace the old ones
-   * all at once when the Promise resolves, in the order the writes were issued. A GPU batch runs at
-   * the call (the GPU's batch call is synchronous); its pages commit in the same order.
+   * write() off the JS thread. The data is copied at the call; the pages are compressed on the worker
+   * threads and stored when the Promise resolves, in the order the writes were issued, except pages a
+   * later-issued write or discard has set meanwhile. A GPU batch runs at the call.
    */
-  async writeAsync(offset: number, data: Uint8Array): Promise<void> {
-    const range = this.#request(offset, requireBytes(data, "writeAsync").length, "writeAsync");
-    if (range.pageCount === 0) return;
+  writeAsync(offset: number, data: Uint8Array): Promise<void> {
+    let range: PageRange;
+    try {
+      range = this.#request(offset, requireBytes(data, "writeAsync").length, "writeAsync");
+      if (range.pageCount > 0) this.#trackTickets();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (range.pageCount === 0) return Promise.resolve();
     this.#countWrite(range);
     const ticket = ++this.#tickets;
+    this.#asyncInFlight++;
     const copy = data.slice();
-    const onGpu = this.#gpuBatch(range, copy);
-    const compressed = onGpu ?? this.#codec.compressBatchAsync(copy, this.#routing());
-    const committed = Promise.all([compressed, this.#commitTail]).then(
-      ([batch]) => this.#commit(range.firstPage, batch, copy, onGpu !== undefined, ticket),
-      (e) => {
+    const space = this.#spaces.take(range.pageCount);
+    const compressed = this.#compressAsync(range, copy, space);
+    const committed = Promise.all([compressed, this.#commitTail])
+      .then(([onGpu]) => {
+        const skip = this.#skips(range, ticket, space);
+        const outcome = onGpu !== undefined
+          ? this.#commitBatch(range, onGpu, space, skip)
+          : this.#store.commit(range.firstPage, space.batch(range.pageCount), space.reasons, skip, space.outcome);
+        this.#settle(range, outcome, onGpu !== undefined, ticket, skip);
+      })
+      .catch((e) => {
         this.#counters.failedWrites++;
         throw e;
-      },
-    );
+      })
+      .finally(() => {
+        this.#asyncInFlight--;
+        this.#spaces.give(space);
+      });
+    // flush() waits for this write's promise itself: it settles after it, even when it rejects.
     this.#commitTail = committed.then(() => {}, () => {});
     return committed;
   }
 
-  /** Reads whole pages at a page-aligned offset into out; unwritten pages read as zeros. The native
-   * decoder reads the stored pages straight out of the pool memory. */
+  /** Reads whole pages at a page-aligned offset into out; unwritten pages read as zeros. The pages are
+   * decoded from the pool on the worker threads. */
   read(offset: number, out: Uint8Array): void {
     const range = this.#request(offset, requireBytes(out, "read").length, "read");
     if (range.pageCount === 0) return;
     this.#countRead(range);
-    const batch = this.#describe(range);
-    const pool = this.#pool;
-    for (let i = 0; i < range.pageCount; i++) {
-      if (batch.sizes[i] !== 0) batch.offsets[i] = pool.byteOffsetOf(this.#handles[range.firstPage + i]);
-    }
-    try {
-      this.#codec.decompressBatch({ ...batch, arena: pool.memory }, out);
-    } catch (e) {
+    const failed = this.#store.read(this.#codec.nativeHandle(), range.firstPage, range.pageCount, out);
+    if (failed > 0) {
       this.#counters.failedReads++;
-      throw e;
+      throw new TruenoError("CorruptedData", `read: ${failed} of ${range.pageCount} pages did not decode`);
     }
   }
 
@@ -182,12 +201,14 @@ export class BlockDevice {
     const range = this.#request(offset, requireBytes(out, "readAsync").length, "readAsync");
     if (range.pageCount === 0) return;
     this.#countRead(range);
-    const batch = this.#gather(range);
+    const space = this.#spaces.take(range.pageCount);
     try {
-      await this.#codec.decompressBatchAsync(batch, out);
+      await this.#codec.decompressBatchAsync(this.#store.gather(range.firstPage, range.pageCount, space), out);
     } catch (e) {
       this.#counters.failedReads++;
       throw e;
+    } finally {
+      this.#spaces.give(space);
     }
   }
 
@@ -201,39 +222,36 @@ export class BlockDevice {
     this.#freeRange(this.#request(offset, length, "writeZeroes"));
   }
 
-  /** Resolves once every writeAsync issued before it has committed (the device has no other cache). */
+  /** Resolves once every writeAsync issued before it has settled (the device has no other cache). */
   flush(): Promise<void> {
     return this.#commitTail;
   }
 
-  /** Moves pages out of sparse pool pages and releases those; returns the pool pages released. */
+  /** zsmalloc's compaction: moves objects out of sparse zspages and frees those; returns the pool pages
+   * released (their memory goes back to the system). */
   compact(): number {
-    const kinds = this.#kinds;
-    const handles = this.#handles;
-    return this.#pool.compact({
-      forEachObject(visit) {
-        for (let page = 0; page < kinds.length; page++) {
-          if (kinds[page] !== EMPTY && kinds[page] !== Kind.Same) visit(handles[page], page);
-        }
-      },
-      relocate(page, handle) {
-        handles[page] = handle;
-      },
-    });
+    return this.#store.compact();
+  }
+
+  /**
+   * One byte per page from firstPage: 0 = never written or discarded (a hole), 1 = stored as a
+   * same-filled page whose pattern is zero, 2 = anything else stored.
+   */
+  pageStates(firstPage: number, count: number): Uint8Array {
+    if (!Number.isSafeInteger(firstPage) || !Number.isSafeInteger(count) || firstPage < 0 || count < 0 ||
+      firstPage + count > this.pageCount) {
+      throw new TruenoError("InvalidInput", `pageStates: pages ${firstPage}+${count} are not inside the device (${this.pageCount} pages)`);
+    }
+    return this.#store.pageStates(firstPage, count);
   }
 
   stats(): BlockDeviceStats {
-    return snapshotStats(this.#counters, this.#pool, this.memLimit);
+    return snapshotStats(this.#counters, this.#store.stats(), this.memLimit);
   }
 
-  /** Bytes of the pool's chunks in use (zspages, free zspage slots, chunk tails); the pool's buffer
-   * (poolCapacityBytes) is grown half ahead of them. */
-  poolReservedBytes(): number {
-    return this.#pool.reservedBytes;
-  }
-
-  poolCapacityBytes(): number {
-    return this.#pool.capacityBytes;
+  /** Frees the device's native store now (otherwise when the device is collected); later calls throw. */
+  close(): void {
+    this.#store.close();
   }
 
   #request(offset: number, length: number, what: string): PageRange {
@@ -244,10 +262,6 @@ export class BlockDevice {
     return range;
   }
 
-  #routing() {
-    return { rawThreshold: HUGE_THRESHOLD, entropyLimit: this.entropyThreshold };
-  }
-
   /** The GPU's batch for a write the selection rule sends there; undefined for the CPU path, also when
    * the GPU fails with a TruenoError (counted as a fallback; nothing has been stored yet). */
   #gpuBatch(range: PageRange, data: Uint8Array): BatchLike | undefined {
@@ -255,12 +269,63 @@ export class BlockDevice {
     try {
       return compressOnGpu(this.#gpu, data, range.pageCount, HUGE_THRESHOLD);
     } catch (e) {
-      if (!(e instanceof TruenoError)) {
-        this.#counters.failedWrites++;
-        throw e;
-      }
+      if (!(e instanceof TruenoError)) throw e;
       this.#counters.gpuFallbacks++;
       return undefined;
+    }
+  }
+
+  /** The GPU's batch, or (resolving to undefined) the pages compressed into space on the workers. */
+  async #compressAsync(range: PageRange, copy: Uint8Array, space: RequestSpace): Promise<BatchLike | undefined> {
+    const onGpu = this.#gpuBatch(range, copy);
+    if (onGpu !== undefined) return onGpu;
+    await this.#store.compress(this.#codec.nativeHandle(), copy, range.pageCount, this.#level, this.entropyThreshold, space);
+    return undefined;
+  }
+
+  /** Stores a batch compressed elsewhere (the GPU's): no page of it was routed by entropy. */
+  #commitBatch(range: PageRange, batch: BatchLike, space: RequestSpace, skip: Uint8Array): StoreOutcome {
+    return this.#store.commit(range.firstPage, batch, space.reasons.fill(0, 0, range.pageCount), skip, space.outcome);
+  }
+
+  /** skip[i] = 1 where a later-issued operation has set page i already. */
+  #skips(range: PageRange, ticket: number, space: RequestSpace): Uint8Array {
+    const lastSetBy = this.#lastSetBy!;
+    for (let i = 0; i < range.pageCount; i++) space.skip[i] = lastSetBy[range.firstPage + i] > ticket ? 1 : 0;
+    return space.skip;
+  }
+
+  #trackTickets(): void {
+    if (this.#lastSetBy !== null) return;
+    try {
+      this.#lastSetBy = new Float64Array(this.pageCount);
+    } catch (e) {
+      if (e instanceof RangeError) throw new TruenoError("OutOfMemory", `no room for the tickets of ${this.pageCount} pages`);
+      throw e;
+    }
+  }
+
+  /** Counts a stored request and records its tickets on the pages it set (not the skipped ones); a
+   * refusal becomes the write's error, naming the refused page. */
+  #settle(range: PageRange, outcome: StoreOutcome, onGpu: boolean, ticket: number, skip: Uint8Array | null): void {
+    const c = this.#counters;
+    const pooled = outcome.stored - outcome.same;
+    c.bytesWritten += outcome.stored * PAGE_SIZE;
+    c.bytesCompressed += outcome.bytes;
+    c.hugePagesSince += outcome.huge;
+    c.sameFillPathPages += outcome.same;
+    c.entropyRoutedPages += outcome.entropyRouted;
+    if (onGpu) c.gpuPages += pooled;
+    else if (this.#simd) {
+      c.simdPages += pooled - outcome.entropyRouted;
+      c.scalarPages += outcome.entropyRouted;
+    } else c.scalarPages += pooled;
+    if (this.#asyncInFlight > 0) {
+      const lastSetBy = this.#lastSetBy!;
+      for (let i = 0; i < outcome.done; i++) if (skip === null || skip[i] === 0) lastSetBy[range.firstPage + i] = ticket;
+    }
+    if (outcome.refusal !== Refusal.None) {
+      throw refusalError(outcome.refusal, range.firstPage + outcome.done, outcome.done, this.memLimit);
     }
   }
 
@@ -274,151 +339,10 @@ export class BlockDevice {
     this.#counters.readSectors += range.pageCount * SECTORS_PER_PAGE;
   }
 
-  /** The kinds, sizes and patterns of a range as a batch (empty pages as SAME pages of pattern 0). */
-  #describe(range: PageRange): Omit<BatchLike, "arena"> {
-    const { firstPage, pageCount } = range;
-    const end = firstPage + pageCount;
-    const kinds = this.#kinds.slice(firstPage, end);
-    for (let i = 0; i < pageCount; i++) if (kinds[i] === EMPTY) kinds[i] = Kind.Same;
-    const sizes = new Int32Array(pageCount);
-    sizes.set(this.#sizes.subarray(firstPage, end));
-    return { count: pageCount, offsets: new Int32Array(pageCount), sizes, kinds, patterns: this.#patterns.slice(firstPage, end) };
-  }
-
-  /** A copy of the stored bytes of a range in an arena of its own, for decoding off the JS thread
-   * while the pool keeps changing. */
-  #gather(range: PageRange): BatchLike {
-    const batch = this.#describe(range);
-    let total = 0;
-    for (let i = 0; i < batch.count; i++) {
-      batch.offsets[i] = total;
-      total += batch.sizes[i];
-    }
-    const arena = new Uint8Array(Math.max(total, PAGE_SIZE));
-    const memory = this.#pool.memory;
-    for (let i = 0; i < batch.count; i++) {
-      const size = batch.sizes[i];
-      if (size === 0) continue;
-      const at = this.#pool.byteOffsetOf(this.#handles[range.firstPage + i]);
-      arena.set(memory.subarray(at, at + size), batch.offsets[i]);
-    }
-    return { ...batch, arena };
-  }
-
-  /**
-   * Stores a compressed batch page by page. Each new page is in the pool before the old one is freed;
-   * a page refused by the memory limit stops the request there: the pages before it are stored, it and
-   * the pages after it keep their previous contents (zram's behaviour for a bio).
-   */
   #freeRange(range: PageRange): void {
     const ticket = ++this.#tickets;
-    const end = range.firstPage + range.pageCount;
-    for (let page = range.firstPage; page < end; page++) {
-      this.#freePage(page);
-      this.#lastSetBy[page] = ticket;
-    }
+    this.#store.discard(range.firstPage, range.pageCount);
+    if (this.#asyncInFlight > 0) this.#lastSetBy!.fill(ticket, range.firstPage, range.firstPage + range.pageCount);
     this.#counters.notifyFree += range.pageCount;
-  }
-
-  /** Stores a compressed request's pages, except those a later-issued operation has already set. */
-  #commit(firstPage: number, batch: BatchLike, data: Uint8Array, onGpu: boolean, ticket: number): void {
-    const { count, arena, offsets, sizes, kinds, patterns } = batch;
-    const lastSetBy = this.#lastSetBy;
-    for (let i = 0; i < count; i++) {
-      const page = firstPage + i;
-      if (lastSetBy[page] > ticket) continue;
-      const kind = kinds[i];
-      if (kind === Kind.Same) {
-        this.#freePage(page);
-        this.#setSame(page, patterns[i]);
-      } else {
-        const size = sizes[i];
-        const handle = this.#storeObject(arena, offsets[i], size, page, i);
-        this.#freePage(page);
-        this.#setObject(page, kind, size, handle);
-        this.#countPath(kind, onGpu, data, i);
-      }
-      lastSetBy[page] = ticket;
-    }
-  }
-
-  /** Puts a page's bytes in the pool, within the memory limit; `stored` pages of the request are in. */
-  #storeObject(arena: Uint8Array, from: number, size: number, page: number, stored: number): number {
-    const pool = this.#pool;
-    let handle: number;
-    try {
-      handle = pool.store(arena, from, size);
-    } catch (e) {
-      this.#counters.failedWrites++;
-      throw e;
-    }
-    if (this.#limitPages !== 0 && pool.memUsedPages > this.#limitPages) {
-      pool.free(handle);
-      this.#counters.failedWrites++;
-      throw new TruenoError(
-        "OutOfMemory",
-        `write: page ${page} refused: the pool would exceed its limit of ${this.memLimit} bytes` +
-          (stored > 0 ? ` (the ${stored} pages before it are stored)` : ""),
-      );
-    }
-    return handle;
-  }
-
-  /** Records a same-filled page in the (empty) slot `page`. */
-  #setSame(page: number, pattern: bigint): void {
-    const c = this.#counters;
-    this.#kinds[page] = Kind.Same;
-    this.#patterns[page] = pattern;
-    c.pagesStored++;
-    c.bytesWritten += PAGE_SIZE;
-    c.samePages++;
-    c.sameFillPathPages++;
-    if (pattern === 0n) c.zeroPages++;
-  }
-
-  /** Records a pooled page in the (empty) slot `page`. */
-  #setObject(page: number, kind: number, size: number, handle: number): void {
-    const c = this.#counters;
-    this.#kinds[page] = kind;
-    this.#sizes[page] = size;
-    this.#handles[page] = handle;
-    c.pagesStored++;
-    c.bytesWritten += PAGE_SIZE;
-    c.bytesCompressed += size;
-    c.comprDataSize += size;
-    if (kind === Kind.Raw) {
-      c.hugePages++;
-      c.hugePagesSince++;
-    }
-  }
-
-  /** Counts the path a pooled page took: the GPU, entropy routing (a RAW page the codec did not try),
-   * or the codec's SIMD or scalar page loops. */
-  #countPath(kind: number, onGpu: boolean, data: Uint8Array, index: number): void {
-    const c = this.#counters;
-    if (onGpu) c.gpuPages++;
-    else if (kind === Kind.Raw && this.entropyThreshold < 8 && pageEntropy(data, index * PAGE_SIZE) > this.entropyThreshold) {
-      c.entropyRoutedPages++;
-      c.scalarPages++;
-    } else if (this.#simd) c.simdPages++;
-    else c.scalarPages++;
-  }
-
-  #freePage(page: number): void {
-    const kind = this.#kinds[page];
-    if (kind === EMPTY) return;
-    const c = this.#counters;
-    if (kind === Kind.Same) {
-      c.samePages--;
-      if (this.#patterns[page] === 0n) c.zeroPages--;
-      this.#patterns[page] = 0n;
-    } else {
-      this.#pool.free(this.#handles[page]);
-      c.comprDataSize -= this.#sizes[page];
-      if (kind === Kind.Raw) c.hugePages--;
-    }
-    c.pagesStored--;
-    this.#kinds[page] = EMPTY;
-    this.#sizes[page] = 0;
   }
 }

@@ -1,5 +1,4 @@
-// The compressed block device and its page pool.
-export { BlockDevice, type BlockDeviceOptions, HUGE_THRESHOLD } from "./device.ts";
+// The compressed block device and its native page store.
+export { BlockDevice, type BlockDeviceOptions, HUGE_THRESHOLD, MAX_DEVICE_PAGES } from "./device.ts";
 export { type BlockDeviceStats } from "./stats.ts";
 export { type GpuPageCompressor } from "./gpu_route.ts";
-export { PagePool } from "./pool.ts";

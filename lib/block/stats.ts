@@ -1,17 +1,9 @@
 // The counters of a BlockDevice. Names follow zram's where zram has the counter.
+import type { StoreStats } from "./native_store.ts";
 
-/** Live counters, updated in place by the device; stats() hands out a frozen copy. */
+/** The device's cumulative counters, updated in place; what is stored now comes from the native store.
+ * stats() hands out a frozen copy of both. */
 export class DeviceCounters {
-  /** Pages holding data now (same-filled ones included): zram's pages_stored. */
-  pagesStored = 0;
-  /** Stored bytes now (SAME 0, RAW 4096): zram's compr_data_size. */
-  comprDataSize = 0;
-  /** Same-filled pages stored now (zero pages included): zram's same_pages. */
-  samePages = 0;
-  /** The zero-filled part of samePages. */
-  zeroPages = 0;
-  /** Pages stored raw now (compressed size reached the huge threshold, or entropy routing). */
-  hugePages = 0;
   /** Pages ever stored raw (never decremented). */
   hugePagesSince = 0;
   failedReads = 0;
@@ -74,20 +66,16 @@ export interface BlockDeviceStats {
   compressionRatio(): number;
 }
 
-export function snapshotStats(
-  c: DeviceCounters,
-  pool: { memUsedTotal: number; memUsedMax: number; pagesCompacted: number },
-  memLimit: number,
-): BlockDeviceStats {
+export function snapshotStats(c: DeviceCounters, store: StoreStats, memLimit: number): BlockDeviceStats {
   const bytesWritten = c.bytesWritten;
   const bytesCompressed = c.bytesCompressed;
   return Object.freeze({
-    pagesStored: c.pagesStored,
-    origDataSize: c.pagesStored * 4096,
-    comprDataSize: c.comprDataSize,
-    samePages: c.samePages,
-    zeroPages: c.zeroPages,
-    hugePages: c.hugePages,
+    pagesStored: store.pagesStored,
+    origDataSize: store.pagesStored * 4096,
+    comprDataSize: store.comprDataSize,
+    samePages: store.samePages,
+    zeroPages: store.zeroPages,
+    hugePages: store.hugePages,
     hugePagesSince: c.hugePagesSince,
     failedReads: c.failedReads,
     failedWrites: c.failedWrites,
@@ -104,10 +92,10 @@ export function snapshotStats(
     readSectors: c.readSectors,
     writeIos: c.writeIos,
     writeSectors: c.writeSectors,
-    memUsedTotal: pool.memUsedTotal,
-    memUsedMax: pool.memUsedMax,
+    memUsedTotal: store.pagesAllocated * 4096,
+    memUsedMax: store.maxUsedPages * 4096,
     memLimit,
-    pagesCompacted: pool.pagesCompacted,
+    pagesCompacted: store.pagesCompacted,
     compressionRatio: () => (bytesWritten === 0 ? 0 : bytesWritten / bytesCompressed),
   });
 }

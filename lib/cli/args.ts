@@ -1,6 +1,7 @@
 /**
- * A small strict command-line parser: `--name value`, `--name=value` and boolean `--flag`. Unknown
- * options, missing values, stray positionals and repeated options are UsageErrors.
+ * A small strict command-line parser: `--name value`, `--name=value`, boolean `--flag`, the short forms a
+ * command declares (`-h` is always `--help`), and up to `positionals` plain arguments. Unknown options,
+ * missing values, extra positionals and repeated options are UsageErrors.
  */
 import { UsageError } from "./usage-error.ts";
 
@@ -9,13 +10,35 @@ export interface OptionSpec {
   readonly [name: string]: "string" | "boolean";
 }
 
-export type ParsedOptions = Map<string, string | true>;
+export interface ParseRules {
+  /** Short forms: { o: "output" } makes `-o FILE` mean `--output FILE`. */
+  readonly short?: Readonly<Record<string, string>>;
+  /** How many plain arguments the command takes (default 0). */
+  readonly positionals?: number;
+}
 
-export function parseOptions(argv: readonly string[], spec: OptionSpec, command: string): ParsedOptions {
-  const parsed: ParsedOptions = new Map();
+export class ParsedOptions extends Map<string, string | true> {
+  /** The plain arguments, in order. */
+  readonly positionals: string[] = [];
+}
+
+export function parseOptions(
+  argv: readonly string[],
+  spec: OptionSpec,
+  command: string,
+  rules: ParseRules = {},
+): ParsedOptions {
+  const parsed = new ParsedOptions();
+  const short: Record<string, string> = { h: "help", ...rules.short };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const given = argv[i]!;
+    const letter = /^-[A-Za-z]$/.test(given) ? given.slice(1) : "";
+    const arg = Object.hasOwn(short, letter) ? `--${short[letter]}` : given;
     if (!arg.startsWith("--") || arg === "--") {
+      if (arg !== "--" && parsed.positionals.length < (rules.positionals ?? 0)) {
+        parsed.positionals.push(arg);
+        continue;
+      }
       throw new UsageError(`${command}: unexpected argument '${arg}'`);
     }
     const eq = arg.indexOf("=");
@@ -29,8 +52,9 @@ export function parseOptions(argv: readonly string[], spec: OptionSpec, command:
       continue;
     }
     let value: string | undefined;
+    const next = argv[i + 1];
     if (eq >= 0) value = arg.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) value = argv[++i];
+    else if (next !== undefined && !next.startsWith("--")) value = argv[++i];
     if (value === undefined || value === "") throw new UsageError(`${command}: option '--${name}' needs a value`);
     parsed.set(name, value);
   }

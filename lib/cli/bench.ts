@@ -4,29 +4,40 @@ import { PAGE_SIZE } from "../../mod.ts";
 import { MAX_THREADS } from "../ffi/abi.ts";
 import { parseAlgorithmList, parseBackendList } from "./algorithms.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
-import { type BenchResult, measure } from "./measure.ts";
+import { jsonNumber } from "./json.ts";
+import { BACKEND_LOOPS, BACKEND_NOTE } from "./backend-loops.ts";
+import { type BenchResult, measureInterleaved } from "./measure.ts";
+import { cpuCount, formatLoad, type LoadSample, sampleLoad } from "./system-load.ts";
+import { INPUT_HELP } from "./page-source.ts";
 import { readPagesFile } from "./pages-file.ts";
 import { progressBar } from "./progress.ts";
-import { fixed, formatTable } from "./table.ts";
+import { writeBenchHtml } from "./report-html.ts";
+import { benchCells } from "./result-tables.ts";
+import { formatTable } from "./table.ts";
 import { UsageError } from "./usage-error.ts";
 import { syntheticWorkload, WORKLOAD_MIX } from "./workload.ts";
 
 export const BENCH_HELP = `Usage: trueno-zram bench [options]
 
 Compresses and decompresses a set of 4 KiB pages in batches and prints, per algorithm and backend:
-pages, compress GB/s, decompress GB/s and ratio (input bytes / stored bytes). Every run is checked
-to decompress back to the original pages.
+pages, compress and decompress GB/s (the median pass, and the spread between the fastest and the
+slowest), and ratio (input bytes / stored bytes). The configurations run in interleaved rounds: each
+round runs one compress and one decompress pass of every configuration, starting with another one
+each round, so that other work on the machine affects all of them alike. The system load at start and
+end is printed beside the results. Every configuration is checked to decompress back to the pages.
 
 Options:
-  --input FILE          a file of whole 4096-byte pages (e.g. a corpus file after zstd -d);
+${INPUT_HELP};
                         default: the built-in synthetic workload
   --pages N             pages of the built-in workload (default 16384 = 64 MiB)
   --algorithms LIST     comma-separated: lz4, lz4hc[:1-12], zstd[:1-19], adaptive, none
                         (default lz4,zstd,adaptive)
   --backends LIST       auto, all, or names: avx512, avx2, neon, scalar (default all)
   --threads N           batch worker threads (default: the library's, one per core)
-  --time-ms N           minimum time per measured phase in milliseconds (default 500)
+  --rounds N            interleaved rounds (default 9)
+  --report FILE.html    also write a self-contained HTML report with charts
   --json                print one JSON object instead of the table
+  -h, --help            print this help
 
 Built-in workload (seeded, the same bytes on every run): ${
   WORKLOAD_MIX.map((m) => `${Math.round(m.share * 100)}% ${m.kind}`).join(", ")
@@ -39,7 +50,8 @@ const SPEC = {
   algorithms: "string",
   backends: "string",
   threads: "string",
-  "time-ms": "string",
+  rounds: "string",
+  report: "string",
   json: "boolean",
   help: "boolean",
 } as const;
@@ -49,6 +61,7 @@ const MAX_WORKLOAD_PAGES = 262144;
 
 export interface BenchReport {
   workload: { source: string; pages: number; bytes: number };
+  system: { cpus: number; loadStart: LoadSample; loadEnd: LoadSample; backendLoops: typeof BACKEND_LOOPS };
   results: BenchResult[];
 }
 
@@ -66,55 +79,39 @@ export function runBench(argv: readonly string[]): number {
   const choices = parseAlgorithmList(stringOption(opts.get("algorithms")) ?? "lz4,zstd,adaptive");
   const backends = parseBackendList(stringOption(opts.get("backends")) ?? "all");
   const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, MAX_THREADS, 0) : undefined;
-  const minMs = integerOption(opts.get("time-ms"), "time-ms", 1, 600_000, 500);
+  const rounds = integerOption(opts.get("rounds"), "rounds", 1, 1000, 9);
+  const reportPath = stringOption(opts.get("report"));
 
   const pages = input === undefined ? syntheticWorkload(nPages) : readPagesFile(input);
-  const report: BenchReport = {
-    workload: { source: input ?? "built-in synthetic mix", pages: pages.length / PAGE_SIZE, bytes: pages.length },
-    results: [],
-  };
+  const configs = choices.flatMap((choice) => backends.map((backend) => ({ choice, backend })));
+  const loadStart = sampleLoad();
   const bar = progressBar();
-  const total = choices.length * backends.length;
+  let results: BenchResult[];
   try {
-    for (const choice of choices) {
-      for (const backend of backends) {
-        const done = report.results.length;
-        report.results.push(measure(pages, choice, backend, {
-          threads,
-          minMs,
-          onProgress: (f, phase) => bar.update((done + f) / total, phase),
-        }));
-      }
-    }
+    results = measureInterleaved(pages, configs, { threads, rounds, onProgress: (f, phase) => bar.update(f, phase) });
   } finally {
     bar.done();
   }
+  const report: BenchReport = {
+    workload: { source: input ?? "built-in synthetic mix", pages: pages.length / PAGE_SIZE, bytes: pages.length },
+    system: { cpus: cpuCount(), loadStart, loadEnd: sampleLoad(), backendLoops: BACKEND_LOOPS },
+    results,
+  };
+  if (reportPath !== undefined) writeBenchHtml(reportPath, report, pages);
   process.stdout.write(opts.has("json") ? JSON.stringify(report, jsonNumber, 2) + "\n" : formatReport(report));
   return 0;
 }
 
-/** JSON has no Infinity (a workload of only same-filled pages stores 0 bytes): it becomes null. */
-function jsonNumber(_key: string, value: unknown): unknown {
-  return typeof value === "number" && !Number.isFinite(value) ? null : value;
-}
-
 export function formatReport(report: BenchReport): string {
   const { workload } = report;
-  const head = `workload: ${workload.source}, ${workload.pages} pages (${(workload.bytes / 2 ** 20).toFixed(1)} MiB)\n`;
-  const rows = report.results.map((r) => [
-    r.algorithm,
-    r.backend,
-    String(r.threads),
-    String(r.pages),
-    fixed(r.compressGBps, 2),
-    fixed(r.decompressGBps, 2),
-    fixed(r.ratio, 2),
-    String(r.samePages),
-    String(r.rawPages),
-  ]);
+  const { system } = report;
+  const rounds = report.results[0]?.rounds ?? 0;
+  const head = `workload: ${workload.source}, ${workload.pages} pages (${(workload.bytes / 2 ** 20).toFixed(1)} MiB)\n` +
+    `${formatLoad(system.loadStart, system.loadEnd, system.cpus)}; ${rounds} interleaved rounds, median and spread\n`;
+  const { header, rows } = benchCells(report.results);
   return head + formatTable(
-    ["algorithm", "backend", "threads", "pages", "compress GB/s", "decompress GB/s", "ratio", "same", "raw"],
+    header,
     rows,
     2,
-  );
+  ) + `${BACKEND_NOTE}\n`;
 }

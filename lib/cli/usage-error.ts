@@ -5,5 +5,3 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
-
-export const USAGE_EXIT_CODE = 2;

@@ -95,11 +95,14 @@ function fillRandom(page: Uint8Array, next: () => number): void {
 function pickKind(r: number): PageKind {
   let acc = 0;
   const x = r / 0x1_0000_0000;
+  let last: PageKind = WORKLOAD_MIX[0].kind;
   for (const { kind, share } of WORKLOAD_MIX) {
     acc += share;
     if (x < acc) return kind;
+    last = kind;
   }
-  return WORKLOAD_MIX[WORKLOAD_MIX.length - 1].kind;
+  // Rounding can leave x just above the shares' sum: the last kind takes it.
+  return last;
 }
 
 /** `pages` pages of the default mix (a multiple of PAGE_SIZE bytes), the same for the same seed. */

@@ -6,6 +6,7 @@ import process from "node:process";
 import { PAGE_SIZE } from "../../mod.ts";
 import { formatZramctl, SysfsError, SysfsInterface } from "../sysfs/mod.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
+import { jsonNumber } from "./json.ts";
 import { readPagesFile } from "./pages-file.ts";
 import { UsageError } from "./usage-error.ts";
 import { syntheticWorkload } from "./workload.ts";
@@ -21,6 +22,9 @@ Options:
   --algorithm NAME      comp_algorithm of the device (default lz4)
   --disksize SIZE       disksize, with the kernel's suffixes (K, M, G); default: the pages' size
   --name NAME           device name printed (default /dev/zram0)
+  --json                print the device as JSON instead: a list of one row with name, algorithm,
+                        disksize and the mm_stat fields
+  -h, --help            print this help
 `;
 
 const SPEC = {
@@ -29,6 +33,7 @@ const SPEC = {
   algorithm: "string",
   disksize: "string",
   name: "string",
+  json: "boolean",
   help: "boolean",
 } as const;
 
@@ -59,11 +64,17 @@ export function runZramctl(argv: readonly string[]): number {
   const count = pages.length / PAGE_SIZE;
 
   const sys = new SysfsInterface();
-  configure(sys, "comp_algorithm", stringOption(opts.get("algorithm")) ?? "lz4");
+  const algorithm = stringOption(opts.get("algorithm")) ?? "lz4";
+  configure(sys, "comp_algorithm", algorithm);
   configure(sys, "disksize", stringOption(opts.get("disksize")) ?? String(pages.length));
   const capacity = Number(sys.readAttr("disksize").trim()) / PAGE_SIZE;
   if (count > capacity) throw new UsageError(`${count} pages do not fit a disksize of ${capacity} pages`);
   for (let i = 0; i < count; i++) sys.writePage(i, pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-  process.stdout.write(formatZramctl(sys, name));
+  if (!opts.has("json")) {
+    process.stdout.write(formatZramctl(sys, name));
+    return 0;
+  }
+  const rows = [{ name, algorithm, disksize: Number(sys.readAttr("disksize")), ...sys.mmStat() }];
+  process.stdout.write(JSON.stringify(rows, jsonNumber, 2) + "\n");
   return 0;
 }

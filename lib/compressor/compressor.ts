@@ -76,6 +76,13 @@ export class Compressor {
     finalizer.register(this, this.#handle, this);
   }
 
+  /** The native handle, for library code that runs its own native calls on this compressor's threads
+   * (the block device's page store). Throws Closed after close(). */
+  nativeHandle(): number {
+    this.#open();
+    return this.#handle;
+  }
+
   #open(): NativeLibrary["symbols"] {
     if (this.#closed) throw new TruenoError("Closed", "this compressor was closed");
     return this.#lib.symbols;

@@ -1,7 +1,7 @@
 // The constants of csrc/include/trueno_zram.h, mirrored once. Keep in step with the header.
 
 /** The header's TZ_ABI_VERSION this module was written against; checked when the library loads. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 export const PAGE_SIZE = 4096;
 /** Largest batch: the arena (n * 4096 bytes) must fit an int32 length. */

@@ -36,7 +36,7 @@ export function openLibrary(path: string): NativeLibrary {
           setTimeout(poll, Math.min(MAX_POLL_DELAY_MS, attempt >> 2));
         } else {
           // 1: finished, the batch's value is in resultOut; negative: the job is unknown.
-          resolve(done === 1 ? resultOut[0] : done);
+          resolve(done === 1 ? resultOut[0]! : done);
         }
       };
       setTimeout(poll, 0);

@@ -81,6 +81,48 @@ export const symbols = {
   // Batch tuning (issue 9): (mode) 1 = pre-fault batch output in bulk, 0 = off, -1 = query
   tz_batch_prefault: { parameters: ["i32"], result: "i32" },
 
+  // ---- The page store over a zsmalloc-exact pool (csrc/store) ----
+  tz_store_new: { parameters: ["i32"], result: "i32" },
+  tz_store_free: { parameters: ["i32"], result: "i32" },
+  // (store, limit_pages)
+  tz_store_set_limit: { parameters: ["i32", "f64"], result: "i32" },
+  tz_store_reset_max: { parameters: ["i32"], result: "i32" },
+  // (store, stats_out[8 doubles])
+  tz_store_stats: { parameters: ["i32", "buffer"], result: "i32" },
+  tz_store_compact: { parameters: ["i32"], result: "i32" },
+  // (store, first_page, n)
+  tz_store_discard: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // (store, first_page, n, states_out)
+  tz_store_page_states: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // (store, compressor, first_page, pages, n, level, entropy_limit, arena, arena_cap, offsets, sizes, kinds,
+  //  patterns, reasons, outcome_out[8])
+  tz_store_write: {
+    parameters: [
+      "i32", "i32", "i32", "buffer", "i32", "i32", "f64", "buffer", "i32", "buffer", "buffer", "buffer", "buffer",
+      "buffer", "buffer",
+    ],
+    result: "i32",
+  },
+  // (compressor, pages, n, level, entropy_limit, arena, arena_cap, offsets, sizes, kinds, patterns, reasons)
+  tz_store_compress_async: {
+    parameters: ["i32", "buffer", "i32", "i32", "f64", "buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  // (job, result_out[1])
+  tz_store_job_poll: { parameters: ["i32", "buffer"], result: "i32" },
+  // (store, first_page, n, arena, arena_len, offsets, sizes, kinds, patterns, reasons, skip, outcome_out[8])
+  tz_store_commit: {
+    parameters: ["i32", "i32", "i32", "buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  // (store, compressor, first_page, n, out, out_cap)
+  tz_store_read: { parameters: ["i32", "i32", "i32", "i32", "buffer", "i32"], result: "i32" },
+  // (store, first_page, n, arena, arena_cap, offsets, sizes, kinds, patterns)
+  tz_store_gather: {
+    parameters: ["i32", "i32", "i32", "buffer", "i32", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+
   // Zstandard dictionaries (issue 12): (algorithm, level, threads, backend, dict, dict_len)
   tz_compressor_new_dict: { parameters: ["i32", "i32", "i32", "i32", "buffer", "i32"], result: "i32" },
   // (pages, n, dict_out, dict_cap)

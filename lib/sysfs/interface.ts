@@ -49,8 +49,12 @@ export class SysfsInterface {
     this.#threads = options.threads;
   }
 
-  /** Writes an attribute file; returns the bytes accepted. Throws SysfsError with the kernel's errno. */
+  /** Writes an attribute file; returns the bytes accepted. Throws SysfsError with the kernel's errno, or
+   * TruenoError("InvalidInput") when value is neither a string nor a Uint8Array. */
   writeAttr(name: string, value: string | Uint8Array): number {
+    if (typeof value !== "string" && !(value instanceof Uint8Array)) {
+      throw new TruenoError("InvalidInput", `writeAttr(${JSON.stringify(name)}): the value must be a string or a Uint8Array`);
+    }
     const spec = this.#spec(name);
     if (!spec.writable) throw new SysfsError("EACCES", `${name} is read-only`);
     const input = storeInput(value);
@@ -257,6 +261,7 @@ export class SysfsInterface {
   #storeReset(s: string): void {
     if (kstrtou16(s, 10) === 0) throw new SysfsError("EINVAL", "reset takes a non-zero number");
     if (this.#openers > 0) throw new SysfsError("EBUSY", "the device is open");
+    this.#device?.close();
     this.#compressor?.close();
     this.#compressor = null;
     this.#device = null;
@@ -280,8 +285,12 @@ export class SysfsInterface {
     if (params.algo !== null) priority = params.algo === this.#algorithm ? 0 : -1;
     if (priority !== 0) throw new SysfsError("EINVAL", "only the primary algorithm (priority 0) exists");
     if (params.dict !== null) throw new SysfsError("EINVAL", "compression dictionaries are not supported");
-    // Like comp_params_store: the parameters are replaced as a whole (an absent level is unset).
+    // Like comp_params_store: the parameters are replaced as a whole (an absent level is unset), and
+    // the backend reads them on every compression, so an initialised device uses them from its next
+    // write. codecFor bounds the level where the kernel's would wrap (README, deliberate differences).
     this.#level = params.level;
+    const algorithm = matchAlgorithm(this.#algorithm) ?? DEFAULT_ZRAM_ALGORITHM;
+    this.#device?.setCompressionLevel(codecFor(algorithm, this.#level).level);
   }
 
   #storeMemLimit(s: string): void {

@@ -1,6 +1,7 @@
 // `zramctl` (util-linux 2.38) default output for an emulated device: columns NAME ALGORITHM DISKSIZE
 // DATA COMPR TOTAL STREAMS MOUNTPOINT, sizes in zramctl's short binary units.
-import type { SysfsInterface } from "./interface.ts";
+import { TruenoError } from "../ffi/errors.ts";
+import { SysfsInterface } from "./interface.ts";
 
 const HEADERS = ["NAME", "ALGORITHM", "DISKSIZE", "DATA", "COMPR", "TOTAL", "STREAMS", "MOUNTPOINT"];
 const RIGHT_ALIGNED = [false, false, true, true, true, true, true, false];
@@ -44,6 +45,11 @@ export interface ZramctlOptions {
  * neither mounted nor a swap area).
  */
 export function formatZramctl(sys: SysfsInterface, name: string, options: ZramctlOptions = {}): string {
+  if (!(sys instanceof SysfsInterface)) throw new TruenoError("InvalidInput", "formatZramctl needs a SysfsInterface");
+  if (typeof name !== "string") throw new TruenoError("InvalidInput", "formatZramctl needs the device name as a string");
+  if (typeof options !== "object" || options === null) {
+    throw new TruenoError("InvalidInput", "formatZramctl options must be an object");
+  }
   const rows = [HEADERS];
   const disksize = Number(sys.readAttr("disksize"));
   if (disksize > 0 || options.listing !== true) {

@@ -43,6 +43,8 @@ void tests_corrupt(void);
 void tests_handles(void);
 void tests_decoder_rules(void);
 void tests_pool(void);
+void tests_zs_pool(void);
+void tests_store(void);
 void tests_dictionary(void);
 
 #endif

@@ -21,6 +21,8 @@ int main(int argc, char **argv) {
     tests_handles();
     tests_decoder_rules();
     tests_pool();
+    tests_zs_pool();
+    tests_store();
     tests_dictionary();
     corpus_free(&tz_corpus);
     return tz_test_summary();

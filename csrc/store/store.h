@@ -1,0 +1,73 @@
+/* A zram-like page store: one table entry per device page (a pool handle, or a same-fill pattern) over
+ * a zsmalloc-exact pool, with zram's accounting and write order. Calls hold the store's mutex. */
+#ifndef TZ_STORE_H
+#define TZ_STORE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../pool/zs_pool.h"
+#include "trueno_zram.h"
+
+/* A page's stored form in the table: 0 = empty; otherwise TZ_KIND_*. */
+#define TZ_STORE_EMPTY 0
+
+typedef struct tz_store_entry {
+    uint64_t value; /* pool handle, or the same-fill pattern */
+    uint16_t size;  /* stored bytes (0 for SAME) */
+    uint8_t kind;
+} tz_store_entry;
+
+typedef struct tz_store {
+    pthread_mutex_t mutex;
+    tz_zs_pool pool;
+    tz_store_entry *table; /* mapped lazily: untouched pages of a large device cost nothing */
+    size_t table_bytes;
+    uint32_t page_count;
+    uint64_t limit_pages; /* 0 = none */
+    uint64_t max_used_pages;
+    /* zram's counters of what is stored now */
+    uint64_t compr_data_size;
+    uint64_t pages_stored;
+    uint64_t same_pages;
+    uint64_t zero_pages;
+    uint64_t huge_pages;
+} tz_store;
+
+/* The outcome of storing a request: the int32 slots of outcome_out (trueno_zram.h). */
+enum {
+    TZ_STORE_OUT_DONE = 0,
+    TZ_STORE_OUT_REFUSED,
+    TZ_STORE_OUT_SAME,
+    TZ_STORE_OUT_HUGE,
+    TZ_STORE_OUT_BYTES,
+    TZ_STORE_OUT_STORED,
+    TZ_STORE_OUT_ENTROPY, /* the last of TZ_STORE_OUT_SLOTS */
+};
+
+/* The store behind a handle, locked; NULL when unknown or closed. tz_store_leave unlocks and releases. */
+tz_store *tz_store_enter(int32_t handle);
+void tz_store_leave(int32_t handle, tz_store *store);
+
+/* TZ_OK when pages [first, first + n) lie inside the store, else TZ_E_INVALID. */
+int32_t tz_store_check_range(const tz_store *store, int32_t first, int32_t n);
+/* Frees whatever page `page` holds (no-op when empty). */
+void tz_store_free_page(tz_store *store, uint32_t page);
+/* A compressed request: page i's bytes at arena[offsets[i] ..) (offsets NULL: at i * 4096), its size,
+ * kind, 8-byte pattern and (reasons may be NULL) why it went raw. */
+typedef struct tz_store_batch {
+    const uint8_t *arena;
+    const int32_t *offsets;
+    const int32_t *sizes;
+    const uint8_t *kinds;
+    const uint8_t *patterns;
+    const uint8_t *reasons;
+} tz_store_batch;
+
+/* Stores n pages of a batch from first_page on in page order, skipping page i where skip[i] != 0
+ * (skip may be NULL); stops at the first page the pool refuses. Fills out[TZ_STORE_OUT_SLOTS]. */
+void tz_store_commit_batch(tz_store *store, uint32_t first_page, int32_t n, const tz_store_batch *batch,
+                     const uint8_t *skip, int32_t *out);
+
+#endif
