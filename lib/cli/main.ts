@@ -14,6 +14,7 @@ import { runEstimate } from "./estimate.ts";
 import { EXIT, exitCodeOf, EXIT_HELP } from "./exit-codes.ts";
 import { useLibraryBesideExecutable } from "./library.ts";
 import { runTop } from "./top.ts";
+import { runTrainDict } from "./train-dict.ts";
 import { UsageError } from "./usage-error.ts";
 import { runZramctl } from "./zramctl.ts";
 
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   entropy: { summary: "per-page entropy histogram and the route each page would take", run: runEntropy },
   top: { summary: "a live view of a running device's rates, ratio and memory (--socket PATH)", run: runTop },
   zramctl: { summary: "store pages in an emulated zram device and print it the way zramctl does", run: runZramctl },
+  "train-dict": { summary: "train a Zstandard dictionary on a pages file or a live process's pages", run: runTrainDict },
 };
 
 export const MAIN_HELP = `Usage: trueno-zram <command> [options]
