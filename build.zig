@@ -39,7 +39,7 @@ const system_libs = [_][]const u8{ "lz4", "zstd", "pthread", "m" };
 
 /// The codec headers the cross build needs: only these from the host's /usr/include, which are
 /// architecture-independent, so no other host header can leak into a foreign-target compile.
-const codec_headers = [_][]const u8{ "lz4.h", "lz4hc.h", "zstd.h", "zstd_errors.h", "zdict.h" };
+const codec_headers = [_][]const u8{ "lz4.h", "lz4hc.h", "zstd.h", "zstd_errors.h" };
 
 pub fn build(b: *std.Build) void {
     // Baseline CPU by default: the library must run on any x86-64 and pick its vector code at run time.

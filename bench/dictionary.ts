@@ -38,7 +38,10 @@ interface Half {
   split: string;
 }
 
-const files = corpusFiles().map((path) => ({ name: basename(path, ".pages"), pages: new Uint8Array(readFileSync(path)) }));
+const files = corpusFiles().map((path) => ({
+  name: basename(path, ".pages"),
+  pages: new Uint8Array(readFileSync(path)),
+}));
 
 /** Splits at a page boundary: the first half and the rest. */
 function halves(pages: Uint8Array): [Uint8Array, Uint8Array] {
@@ -68,7 +71,9 @@ for (const [f, file] of files.entries()) {
     { train: first, test: second, split: "train 1st half, test 2nd" },
     { train: second, test: first, split: "train 2nd half, test 1st" },
   ];
-  if (files.length > 1) cases.push({ train: other, test: second, split: `train ${files[(f + 1) % files.length].name} 1st half, test 2nd` });
+  if (files.length > 1) {
+    cases.push({ train: other, test: second, split: `train ${files[(f + 1) % files.length].name} 1st half, test 2nd` });
+  }
   const plain = compressor();
   for (const { train, test, split } of cases) {
     const dictionary = trainDictionary(train, { size: SIZE });
@@ -76,8 +81,14 @@ for (const [f, file] of files.entries()) {
     const without = storedBytes(plain, test);
     const withBytes = storedBytes(withDict, test);
     rows.push([
-      file.name, split, String(test.length / PAGE_SIZE), String(dictionary.length),
-      String(without), ratio(test, without).toFixed(3), String(withBytes), ratio(test, withBytes).toFixed(3),
+      file.name,
+      split,
+      String(test.length / PAGE_SIZE),
+      String(dictionary.length),
+      String(without),
+      ratio(test, without).toFixed(3),
+      String(withBytes),
+      ratio(test, withBytes).toFixed(3),
       `${((without / withBytes - 1) * 100).toFixed(1)}%`,
     ]);
     if (SPEED && split.startsWith("train 1st")) speedRows.push([file.name, ...speedRatios(plain, withDict, test)]);
@@ -115,7 +126,9 @@ function speedRatios(plain: Compressor, withDict: Compressor, test: Uint8Array):
     // Alternate which side runs first, so that a change of load between the two halves of a pass cancels.
     const order = pass % 2 === 0 ? [plain, withDict] : [withDict, plain];
     const c = new Map(order.map((x) => [x, timeMs(() => x.compressBatch(test).release())]));
-    const d = new Map(order.map((x) => [x, timeMs(() => x.decompressBatch(x === plain ? plainBatch : dictBatch, out))]));
+    const d = new Map(
+      order.map((x) => [x, timeMs(() => x.decompressBatch(x === plain ? plainBatch : dictBatch, out))]),
+    );
     compress.push(c.get(withDict)! / c.get(plain)!);
     decompress.push(d.get(withDict)! / d.get(plain)!);
   }
@@ -123,6 +136,8 @@ function speedRatios(plain: Compressor, withDict: Compressor, test: Uint8Array):
 }
 
 if (SPEED) {
-  console.log(`time with the dictionary / time without, single thread, ${PASSES} passes, >= ${MIN_MS} ms per case and pass\n`);
+  console.log(
+    `time with the dictionary / time without, single thread, ${PASSES} passes, >= ${MIN_MS} ms per case and pass\n`,
+  );
   console.log(markdownTable(["file", "compress time ratio", "decompress time ratio"], speedRows));
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { Algorithm, CompressorBuilder, dictionaryId, PAGE_SIZE } from "../mod.ts";
-import { RUNTIMES, runCli, smallPagesFile } from "./cli-helpers.ts";
+import { runCli, RUNTIMES, smallPagesFile } from "./cli-helpers.ts";
 import { expect, test } from "./harness.ts";
 
 const PAGES = 256;
@@ -21,7 +21,11 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
       const dictionary = new Uint8Array(readFileSync(out));
       expect(dictionary.length).toBeLessThanOrEqual(8192);
       expect(dictionaryId(dictionary)).toBeGreaterThan(0);
-      expect(r.stdout).toBe(`${input}: ${PAGES} pages (1.0 MiB)\nwrote ${out}: ${dictionary.length} bytes, dictionary ID ${dictionaryId(dictionary)}\n`);
+      expect(r.stdout).toBe(
+        `${input}: ${PAGES} pages (1.0 MiB)\nwrote ${out}: ${dictionary.length} bytes, dictionary ID ${
+          dictionaryId(dictionary)
+        }\n`,
+      );
       const pages = new Uint8Array(readFileSync(input));
       const c = new CompressorBuilder().algorithm(Algorithm.Zstd(1, { dictionary })).build();
       expect(c.decompressBatch(c.compressBatch(pages))).toEqualBytes(pages);
@@ -44,7 +48,16 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
     const dir = mkdtempSync(join(tmpdir(), "trueno-train-dict-"));
     try {
       const out = join(dir, "process.dict");
-      const r = runCli(runtime, ["train-dict", "--pid", String(process.pid), "--max-pages", "2000", "-o", out, "--json"]);
+      const r = runCli(runtime, [
+        "train-dict",
+        "--pid",
+        String(process.pid),
+        "--max-pages",
+        "2000",
+        "-o",
+        out,
+        "--json",
+      ]);
       expect(r.status, r.stderr).toBe(0);
       const summary = JSON.parse(r.stdout);
       expect(summary.source.description.startsWith(`pid ${process.pid}: `)).toBeTrue();

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import process from "node:process";
 import {
   Algorithm,
-  type Compressor,
   CompressedPage,
+  type Compressor,
   CompressorBuilder,
   dictionaryId,
   PAGE_SIZE,
@@ -97,7 +97,9 @@ test("a dictionary page without its dictionary, or with another, is DictionaryMi
   for (const c of [plain, other]) {
     expect(() => c.decompressInto(page, out)).toThrow("DictionaryMismatch");
     expect(out.every((b) => b === 0xee)).toBeTrue();
-    expect(() => c.decompressBatch(withDict.compressBatch(pages.subarray(0, 8 * PAGE_SIZE)))).toThrow("DictionaryMismatch");
+    expect(() => c.decompressBatch(withDict.compressBatch(pages.subarray(0, 8 * PAGE_SIZE)))).toThrow(
+      "DictionaryMismatch",
+    );
   }
   let message = "";
   try {

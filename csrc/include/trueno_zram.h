@@ -333,7 +333,8 @@ TZ_API int32_t tz_compressor_new_dict(int32_t algorithm, int32_t level, int32_t 
  * (pages = n * 4096 bytes), each page one sample; same-filled pages (stored as their pattern, never
  * compressed) are left out. Deterministic. Returns the dictionary's size (written to dict_out[0..size)),
  * TZ_E_BUFFER_TOO_SMALL (dict_cap too small), or TZ_E_INVALID (bad arguments, or samples the trainer refuses:
- * too few, or too alike); on failure dict_out is untouched. */
+ * too few, or too alike); on failure dict_out is untouched. The trainer is opened at run time from the
+ * system's libzstd.so.1 (see csrc/codec/zstd_train.c): TZ_E_UNSUPPORTED where that is missing. */
 TZ_API int32_t tz_zstd_train_dictionary(const uint8_t *pages, int32_t n, uint8_t *dict_out, int32_t dict_cap);
 
 #ifdef __cplusplus

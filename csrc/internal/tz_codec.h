@@ -21,6 +21,7 @@ typedef struct tz_zstd_dict {
     ZSTD_CDict *cdict; /* made with the parameters libzstd picks for 4096-byte inputs, as Linux zram does */
     ZSTD_DDict *ddict;
     uint32_t id;       /* the dictionary ID every frame compressed with it carries (never 0) */
+    int out_of_memory; /* set while digesting when an allocation failed */
 } tz_zstd_dict;
 
 /* A compressor's validated configuration: algorithm TZ_ALGO_* and its normalised level. */

@@ -85,13 +85,20 @@ export function runTrainDict(argv: readonly string[]): number {
     return 0;
   }
   const output = stringOption(opts.get("output")) ?? DEFAULT_OUTPUT;
-  if (output === "-" && opts.has("json")) throw new UsageError("--json needs -o DICT: standard output carries the dictionary");
+  if (output === "-" && opts.has("json")) {
+    throw new UsageError("--json needs -o DICT: standard output carries the dictionary");
+  }
   const size = parseDictionarySize(stringOption(opts.get("size")) ?? String(DEFAULT_DICTIONARY_BYTES));
   const set = readPageSource(opts);
   const dictionary = trainDictionary(contiguous(set), { size });
   writeDictionary(output, dictionary);
   if (output === "-") return 0;
-  const summary = { output, bytes: dictionary.length, dictionaryId: dictionaryId(dictionary), source: summarizeSource(set) };
+  const summary = {
+    output,
+    bytes: dictionary.length,
+    dictionaryId: dictionaryId(dictionary),
+    source: summarizeSource(set),
+  };
   process.stdout.write(
     opts.has("json")
       ? JSON.stringify(summary, jsonNumber, 2) + "\n"

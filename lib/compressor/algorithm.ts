@@ -72,7 +72,10 @@ export class Algorithm {
     if (!this.isValid()) {
       const range = LEVELS[name];
       const what = name === "lz4" ? "acceleration" : "level";
-      throw new TruenoError("InvalidInput", `${name} ${what} ${String(level)} is not an integer in ${range.min}..${range.max}`);
+      throw new TruenoError(
+        "InvalidInput",
+        `${name} ${what} ${String(level)} is not an integer in ${range.min}..${range.max}`,
+      );
     }
     this.#dictionary = dictionary;
     Object.freeze(this);

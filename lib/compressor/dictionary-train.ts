@@ -7,6 +7,7 @@ import { requirePages } from "./input.ts";
 /** The dictionary size trainDictionary aims for unless told otherwise. */
 export const DEFAULT_DICTIONARY_BYTES = 64 * 1024;
 
+/** Options of trainDictionary. */
 export interface TrainOptions {
   /** Most bytes of the dictionary, DICT_MIN_BYTES (256) or more; default 64 KiB. */
   readonly size?: number;
@@ -21,7 +22,10 @@ export function trainDictionary(pages: Uint8Array, options: TrainOptions = {}): 
   const count = requirePages(pages);
   const size = options.size ?? DEFAULT_DICTIONARY_BYTES;
   if (!Number.isInteger(size) || size < DICT_MIN_BYTES || size > MAX_FFI_LENGTH) {
-    throw new TruenoError("InvalidInput", `dictionary size must be an integer in ${DICT_MIN_BYTES}..${MAX_FFI_LENGTH}, not ${size}`);
+    throw new TruenoError(
+      "InvalidInput",
+      `dictionary size must be an integer in ${DICT_MIN_BYTES}..${MAX_FFI_LENGTH}, not ${size}`,
+    );
   }
   if (count === 0) throw new TruenoError("InvalidInput", "training a dictionary needs sample pages");
   const out = new Uint8Array(size);

@@ -5,7 +5,12 @@ import type { NativeLibrary } from "../ffi/symbols.ts";
 import type { Algorithm } from "./algorithm.ts";
 
 /** The handle of a new native compressor; a typed error when the library refuses it. */
-export function openNativeCompressor(lib: NativeLibrary, algorithm: Algorithm, threads: number, backend: number): number {
+export function openNativeCompressor(
+  lib: NativeLibrary,
+  algorithm: Algorithm,
+  threads: number,
+  backend: number,
+): number {
   const dictionary = algorithm.dictionary;
   if (dictionary === undefined) {
     return checkStatus(
@@ -14,7 +19,12 @@ export function openNativeCompressor(lib: NativeLibrary, algorithm: Algorithm, t
     );
   }
   const status = lib.symbols.tz_compressor_new_dict(
-    algorithm.code(), algorithm.level, threads, backend, dictionary, dictionary.length,
+    algorithm.code(),
+    algorithm.level,
+    threads,
+    backend,
+    dictionary,
+    dictionary.length,
   );
   if (status === Status.Invalid) {
     throw new TruenoError(

@@ -62,5 +62,8 @@ const EXPLANATIONS: Partial<Record<number, string>> = {
 export function checkStatus(status: number, what: string): number {
   if (status >= 0) return status;
   const why = EXPLANATIONS[status];
-  throw new TruenoError(codeOfStatus(status), `${what} failed (status ${status}${why === undefined ? "" : `: ${why}`})`);
+  throw new TruenoError(
+    codeOfStatus(status),
+    `${what} failed (status ${status}${why === undefined ? "" : `: ${why}`})`,
+  );
 }

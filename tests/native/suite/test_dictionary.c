@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zdict.h>
 #include <zstd.h>
 
 #include "check.h"
@@ -42,8 +41,10 @@ static void trainer_writes_a_zstd_dictionary_deterministically(void) {
     CHECK(tz_corpus.file_count >= 2 && tz_corpus.files[0].count >= 2 * TEST && tz_corpus.files[1].count >= 2 * TEST);
     const trained *d = dictionary_of(0);
     CHECK(d != NULL && d->size >= TZ_DICT_MIN_BYTES && d->size <= DICT_CAP);
-    CHECK(ZDICT_getDictID(d->bytes, (size_t)d->size) != 0);
-    CHECK(!ZDICT_isError(ZDICT_getDictHeaderSize(d->bytes, (size_t)d->size)));
+    CHECK(ZSTD_getDictID_fromDict(d->bytes, (size_t)d->size) != 0);
+    ZSTD_DDict *parsed = ZSTD_createDDict(d->bytes, (size_t)d->size);
+    CHECK(parsed != NULL);
+    ZSTD_freeDDict(parsed);
     uint8_t *again = malloc(DICT_CAP);
     CHECK(again != NULL);
     int32_t size = tz_zstd_train_dictionary(tz_corpus.files[0].pages, TRAIN, again, DICT_CAP);
@@ -88,7 +89,7 @@ static int32_t round_trip(int32_t h, const uint8_t *page, uint8_t *out, uint8_t 
 static void dictionary_pages_round_trip_carry_the_id_and_decode_with_libzstd(void) {
     const trained *d = dictionary_of(0);
     CHECK(d != NULL);
-    unsigned id = ZDICT_getDictID(d->bytes, (size_t)d->size);
+    unsigned id = ZSTD_getDictID_fromDict(d->bytes, (size_t)d->size);
     int32_t h = tz_compressor_new_dict(TZ_ALGO_ZSTD, 1, 1, TZ_BACKEND_AUTO, d->bytes, d->size);
     CHECK(h > 0);
     ZSTD_DCtx *reference = ZSTD_createDCtx();
@@ -144,7 +145,7 @@ static void a_dictionary_of_the_same_process_stores_held_out_pages_smaller(void)
 static void a_dictionary_page_without_its_dictionary_is_refused_by_name(void) {
     const trained *d = dictionary_of(0), *other = dictionary_of(1);
     CHECK(d != NULL && other != NULL);
-    CHECK(ZDICT_getDictID(d->bytes, (size_t)d->size) != ZDICT_getDictID(other->bytes, (size_t)other->size));
+    CHECK(ZSTD_getDictID_fromDict(d->bytes, (size_t)d->size) != ZSTD_getDictID_fromDict(other->bytes, (size_t)other->size));
     int32_t with = tz_compressor_new_dict(TZ_ALGO_ZSTD, 1, 1, TZ_BACKEND_AUTO, d->bytes, d->size);
     int32_t plain = tz_compressor_new(TZ_ALGO_ZSTD, 1, 1, TZ_BACKEND_AUTO);
     int32_t wrong = tz_compressor_new_dict(TZ_ALGO_ZSTD, 3, 1, TZ_BACKEND_AUTO, other->bytes, other->size);
