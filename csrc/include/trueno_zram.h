@@ -337,6 +337,44 @@ TZ_API int32_t tz_compressor_new_dict(int32_t algorithm, int32_t level, int32_t 
  * system's libzstd.so.1 (see csrc/codec/zstd_train.c): TZ_E_UNSUPPORTED where that is missing. */
 TZ_API int32_t tz_zstd_train_dictionary(const uint8_t *pages, int32_t n, uint8_t *dict_out, int32_t dict_cap);
 
+/* ---- Idle tracking and recompression of the page store (issue 12), after Linux 6.18's zram ----
+ * tz_store_page_flags: one byte per page. */
+#define TZ_STORE_FLAG_IDLE 1           /* marked idle and not accessed since */
+#define TZ_STORE_FLAG_INCOMPRESSIBLE 2 /* recompression with the highest priority made no progress */
+#define TZ_STORE_PRIORITY_SHIFT 2      /* bits 2..3: the priority of the algorithm that stored the page */
+#define TZ_STORE_PRIORITY_MASK 3
+/* Priorities: 0 the primary algorithm (the device's compressor), 1..3 the recompression algorithms. */
+#define TZ_STORE_PRIORITIES 4
+/* The clock of access times: seconds >= 0 fixes "now" at that second (below 2^32; for tests); a negative
+ * value returns to the system's boot-time clock. */
+TZ_API int32_t tz_store_set_clock(int32_t store, double seconds);
+/* zram's idle: age_seconds < 0 marks every stored page that is not same-filled idle ("all"); otherwise
+ * those whose last access is at least age_seconds old, clearing the mark of the others. Returns the
+ * number of pages marked idle. Reads and writes clear a page's mark. */
+TZ_API int32_t tz_store_mark_idle(int32_t store, double age_seconds);
+TZ_API int32_t tz_store_page_flags(int32_t store, int32_t first_page, int32_t n, uint8_t *flags_out);
+#define TZ_RECOMPRESS_IDLE 1
+#define TZ_RECOMPRESS_HUGE 2
+/* out[TZ_RECOMPRESS_OUT_SLOTS] of tz_store_recompress (doubles): */
+#define TZ_RECOMPRESS_OUT_CANDIDATES 0     /* pages the scan selected */
+#define TZ_RECOMPRESS_OUT_ATTEMPTED 1      /* pages recompression was tried on (each counts against max_pages) */
+#define TZ_RECOMPRESS_OUT_RECOMPRESSED 2   /* pages stored smaller with a secondary algorithm */
+#define TZ_RECOMPRESS_OUT_INCOMPRESSIBLE 3 /* pages newly marked incompressible */
+#define TZ_RECOMPRESS_OUT_SLOTS 4
+/*
+ * zram's recompress (rules: csrc/store/store_recompress.c). compressors[p] is the compressor handle of
+ * priority p (1..3; 0 = none; [0] is ignored); primary decodes the stored pages. Algorithms of priorities
+ * prio .. prio_max-1 are tried (1 <= prio < prio_max <= num_active <= 4, num_active = the number of
+ * algorithms configured, the primary included, as zram counts them). mode: TZ_RECOMPRESS_* (0 = every
+ * page). threshold: 0 or a length below TZ_STORE_HUGE_LEN. max_pages: -1 = no limit. A compressor with
+ * a dictionary cannot be a secondary one (reads decode every page with the primary's states).
+ * Returns TZ_OK, or a negative code (TZ_E_NO_MEMORY: the pool could not grow; the pages done so far stay
+ * recompressed, out counts them).
+ */
+TZ_API int32_t tz_store_recompress(int32_t store, int32_t primary, const int32_t *compressors, int32_t prio,
+                                   int32_t prio_max, int32_t num_active, int32_t mode, int32_t threshold,
+                                   double max_pages, double *out);
+
 #ifdef __cplusplus
 }
 #endif

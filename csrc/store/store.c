@@ -55,6 +55,7 @@ static int32_t store_object(tz_store *store, uint32_t page, uint8_t kind, const 
 void tz_store_commit_batch(tz_store *store, uint32_t first_page, int32_t n, const tz_store_batch *batch,
                      const uint8_t *skip, int32_t *out) {
     memset(out, 0, TZ_STORE_OUT_SLOTS * sizeof *out);
+    uint32_t now = tz_store_now(store);
     int32_t i = 0;
     for (; i < n; i++) {
         if (skip != NULL && skip[i]) continue;
@@ -77,6 +78,7 @@ void tz_store_commit_batch(tz_store *store, uint32_t first_page, int32_t n, cons
             if (kind == TZ_KIND_RAW) out[TZ_STORE_OUT_HUGE]++;
             if (batch->reasons != NULL && batch->reasons[i] == TZ_STORE_RAW_ENTROPY) out[TZ_STORE_OUT_ENTROPY]++;
         }
+        tz_store_accessed(&store->table[page], now);
         out[TZ_STORE_OUT_STORED]++;
     }
     out[TZ_STORE_OUT_DONE] = i;

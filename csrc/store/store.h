@@ -17,6 +17,8 @@ typedef struct tz_store_entry {
     uint64_t value; /* pool handle, or the same-fill pattern */
     uint16_t size;  /* stored bytes (0 for SAME) */
     uint8_t kind;
+    uint8_t flags;    /* TZ_STORE_FLAG_* and the priority (trueno_zram.h); zeroed when the page is freed */
+    uint32_t ac_time; /* the store clock's second of the last access (zram's u32 ac_time); 0 when freed */
 } tz_store_entry;
 
 typedef struct tz_store {
@@ -33,6 +35,9 @@ typedef struct tz_store {
     uint64_t same_pages;
     uint64_t zero_pages;
     uint64_t huge_pages;
+    /* The clock of access times: boottime seconds, or a fixed second set by the caller (tests). */
+    int clock_fixed;
+    uint32_t clock_seconds;
 } tz_store;
 
 /* The outcome of storing a request: the int32 slots of outcome_out (trueno_zram.h). */
@@ -52,7 +57,14 @@ void tz_store_leave(int32_t handle, tz_store *store);
 
 /* TZ_OK when pages [first, first + n) lie inside the store, else TZ_E_INVALID. */
 int32_t tz_store_check_range(const tz_store *store, int32_t first, int32_t n);
-/* Frees whatever page `page` holds (no-op when empty). */
+/* The store clock now, in seconds (see tz_store_set_clock). */
+uint32_t tz_store_now(const tz_store *store);
+/* zram_accessed(): the page is not idle any more and was accessed at `now`. */
+static inline void tz_store_accessed(tz_store_entry *e, uint32_t now) {
+    e->flags &= (uint8_t)~TZ_STORE_FLAG_IDLE;
+    e->ac_time = now;
+}
+/* Frees whatever page `page` holds (no-op when empty); its flags and access time go with it. */
 void tz_store_free_page(tz_store *store, uint32_t page);
 /* A compressed request: page i's bytes at arena[offsets[i] ..) (offsets NULL: at i * 4096), its size,
  * kind, 8-byte pattern and (reasons may be NULL) why it went raw. */

@@ -135,8 +135,10 @@ TZ_API int32_t tz_store_gather(int32_t handle, int32_t first, int32_t n, uint8_t
     if (store == NULL) return TZ_E_CLOSED;
     if (tz_store_check_range(store, first, n) != TZ_OK) return leave_with(handle, store, TZ_E_INVALID);
     int32_t cursor = 0;
+    uint32_t now = tz_store_now(store);
     for (int32_t i = 0; i < n; i++) {
-        const tz_store_entry *e = &store->table[first + i];
+        tz_store_entry *e = &store->table[first + i];
+        tz_store_accessed(e, now); /* the read of readAsync: its pages are decoded from this copy */
         uint64_t pattern = e->kind == TZ_KIND_SAME ? e->value : 0;
         memcpy(patterns + (size_t)i * 8, &pattern, 8);
         kinds[i] = e->kind == TZ_STORE_EMPTY ? TZ_KIND_SAME : e->kind;

@@ -46,5 +46,6 @@ void tests_pool(void);
 void tests_zs_pool(void);
 void tests_store(void);
 void tests_dictionary(void);
+void tests_store_postprocess(void);
 
 #endif

@@ -24,6 +24,7 @@ int main(int argc, char **argv) {
     tests_zs_pool();
     tests_store();
     tests_dictionary();
+    tests_store_postprocess();
     corpus_free(&tz_corpus);
     return tz_test_summary();
 }
