@@ -22,3 +22,4 @@ export { useEmbeddedLibrary } from "./lib/ffi/load.ts";
 export { type ZstdOptions } from "./lib/compressor/algorithm.ts";
 export { DEFAULT_DICTIONARY_BYTES, type TrainOptions, trainDictionary } from "./lib/compressor/dictionary-train.ts";
 export { dictionaryId } from "./lib/compressor/dictionary-format.ts";
+export { type RecompressOptions, type RecompressResult } from "./lib/block/mod.ts";

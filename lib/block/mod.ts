@@ -2,3 +2,4 @@
 export { BlockDevice, type BlockDeviceOptions, HUGE_THRESHOLD, MAX_DEVICE_PAGES } from "./device.ts";
 export { type BlockDeviceStats } from "./stats.ts";
 export { type GpuPageCompressor } from "./gpu_route.ts";
+export { type RecompressOptions, type RecompressResult } from "./recompression.ts";

@@ -225,6 +225,35 @@ export class PageStore {
     };
   }
 
+  /** Fixes the clock of access times at `seconds` (a whole number), or returns to the system clock (-1). */
+  setClock(seconds: number): void {
+    checkStatus(this.#sym.tz_store_set_clock(this.#handle, seconds), "clock");
+  }
+
+  /** zram's idle: every stored page (age -1), or those not accessed for `age` seconds; returns how many
+   * are idle now. */
+  markIdle(age: number): number {
+    return checkStatus(this.#sym.tz_store_mark_idle(this.#handle, age), "markIdle");
+  }
+
+  /** TZ_STORE_FLAG_* and the priority, one byte per page. */
+  pageFlags(firstPage: number, n: number): Uint8Array {
+    const flags = new Uint8Array(n);
+    checkStatus(this.#sym.tz_store_page_flags(this.#handle, firstPage, n, flags), "pageFlags");
+    return flags;
+  }
+
+  /** tz_store_recompress; out receives its four counts (also when it fails part-way). */
+  recompress(primary: number, compressors: Int32Array, prio: number, prioMax: number, numActive: number,
+    mode: number, threshold: number, maxPages: number, out: Float64Array): void {
+    checkStatus(
+      this.#sym.tz_store_recompress(
+        this.#handle, primary, compressors, prio, prioMax, numActive, mode, threshold, maxPages, out,
+      ),
+      "recompress",
+    );
+  }
+
   /** Frees the native store at once (otherwise when the store is collected). */
   close(): void {
     if (this.#handle === 0) return;
