@@ -86,7 +86,9 @@ export class Recompression {
     const mode = options.type === undefined ? 0 : MODES[options.type];
     if (mode === undefined) throw invalid(`type '${String(options.type)}' is not idle, huge or huge_idle`);
     const threshold = wholeNumber(options.threshold ?? 0, "threshold", HUGE_LEN - 1);
-    const maxPages = options.maxPages === undefined ? -1 : wholeNumber(options.maxPages, "maxPages", Number.MAX_SAFE_INTEGER);
+    const maxPages = options.maxPages === undefined
+      ? -1
+      : wholeNumber(options.maxPages, "maxPages", Number.MAX_SAFE_INTEGER);
     // zram counts the configured algorithms, the primary one included.
     const active = 1 + this.#secondary.filter((c) => c !== undefined).length;
     let prio = 1;
@@ -98,12 +100,16 @@ export class Recompression {
     if (options.algorithm !== undefined) {
       if (!(options.algorithm instanceof Algorithm)) throw invalid("algorithm must be an Algorithm");
       const found = this.#secondary.findIndex((c, p) => p >= prio && c?.algorithm.name === options.algorithm!.name);
-      if (found < 0) throw invalid(`no recompression algorithm named ${options.algorithm.name} from priority ${prio} on`);
+      if (found < 0) {
+        throw invalid(`no recompression algorithm named ${options.algorithm.name} from priority ${prio} on`);
+      }
       prio = found;
       prioMax = found + 1;
     }
     prioMax = Math.min(prioMax, active);
-    if (prio >= prioMax) throw invalid("no recompression algorithm for these priorities (set one with setRecompressAlgorithm)");
+    if (prio >= prioMax) {
+      throw invalid("no recompression algorithm for these priorities (set one with setRecompressAlgorithm)");
+    }
     this.#secondary.forEach((c, p) => (this.#handles[p] = c === undefined ? 0 : c.nativeHandle()));
     store.recompress(primary, this.#handles, prio, prioMax, active, mode, threshold, maxPages, this.#out);
     const o = this.#out;

@@ -22,6 +22,16 @@ import {
 import { storeInput } from "./input.ts";
 import { kstrtou16, kstrtoull } from "./kstrto.ts";
 import { memparse, pageAlignU64 } from "./memparse.ts";
+import {
+  formatRecompAlgorithm,
+  MAX_COMPS,
+  MULTI_COMP_ATTRIBUTES,
+  parseIdle,
+  parseRecompAlgorithm,
+  parseRecompress,
+  type ZramFeatures,
+} from "./postprocess.ts";
+import type { ZramAlgorithm } from "./algorithms.ts";
 
 /** The kernel's zram table entry (handle + flags): what a device of N pages costs up front. */
 const TABLE_ENTRY_BYTES = 16;
@@ -31,6 +41,10 @@ const U64_MASK = (1n << 64n) - 1n;
 export interface SysfsOptions {
   /** Batch threads of the device's compressor; default: the library's (available cores). */
   threads?: number;
+  /** Kernel options beyond this machine's build (ZramFeatures; default: none, like it). */
+  features?: ZramFeatures;
+  /** The clock of page access times, in seconds (BlockDeviceOptions.clock); for tests. */
+  clock?: () => number;
 }
 
 export class SysfsInterface {
@@ -44,9 +58,17 @@ export class SysfsInterface {
   #device: BlockDevice | null = null;
   #compressor: Compressor | null = null;
   #openers = 0;
+  #features: ZramFeatures;
+  #clock: (() => number) | undefined;
+  /** recomp_algorithm per priority (1..3), like zram->comp_algs[1..3]. */
+  #recompAlgorithms: (ZramAlgorithm | undefined)[] = new Array(MAX_COMPS).fill(undefined);
+  /** algorithm_params levels of the secondary algorithms (null = not set). */
+  #recompLevels: (number | null)[] = new Array(MAX_COMPS).fill(null);
 
   constructor(options: SysfsOptions = {}) {
     this.#threads = options.threads;
+    this.#features = { ...options.features };
+    this.#clock = options.clock;
   }
 
   /** Writes an attribute file; returns the bytes accepted. Throws SysfsError with the kernel's errno, or
@@ -82,10 +104,19 @@ export class SysfsInterface {
       case "compact":
         this.#requireInitialised("compact").compact();
         break;
-      case "idle":
-        // Only "all" exists without access-time tracking; the idle marks feed writeback, which is off.
-        if (s !== "all" && s !== "all\n") throw new SysfsError("EINVAL", `idle takes "all", not ${JSON.stringify(s)}`);
-        this.#requireInitialised("idle");
+      case "idle": {
+        const age = parseIdle(s, this.#features.trackAccessTime === true);
+        this.#requireInitialised("idle").markIdle(age);
+        break;
+      }
+      case "recomp_algorithm": {
+        const { priority, name } = parseRecompAlgorithm(s);
+        if (this.#device !== null) throw new SysfsError("EBUSY", "cannot change the algorithm of an initialised device");
+        this.#recompAlgorithms[priority] = name;
+        break;
+      }
+      case "recompress":
+        this.#storeRecompress(s);
         break;
     }
     return input.length;
@@ -108,6 +139,8 @@ export class SysfsInterface {
         return formatMmStat(this.mmStat());
       case "io_stat":
         return formatIoStat(this.ioStat());
+      case "recomp_algorithm":
+        return formatRecompAlgorithm(this.#recompAlgorithms);
       case "debug_stat":
         // miss_free counts slot-lock misses of the kernel's swap free hook: none here.
         return formatDebugStat(0);
@@ -217,7 +250,10 @@ export class SysfsInterface {
   }
 
   #spec(name: string) {
-    const spec = Object.hasOwn(ATTRIBUTES, name) ? ATTRIBUTES[name] : undefined;
+    const extra = this.#features.multiComp === true && Object.hasOwn(MULTI_COMP_ATTRIBUTES, name)
+      ? MULTI_COMP_ATTRIBUTES[name]
+      : undefined;
+    const spec = Object.hasOwn(ATTRIBUTES, name) ? ATTRIBUTES[name] : extra;
     if (spec === undefined) throw new SysfsError("ENOENT", `no attribute ${JSON.stringify(name)}`);
     return spec;
   }
@@ -247,7 +283,14 @@ export class SysfsInterface {
     let device: BlockDevice;
     try {
       // The kernel tries every page (no entropy skip), so the emulation does too.
-      device = new BlockDevice(Number(bytes), compressor, { entropyThreshold: 8, memLimit: this.#memLimitBytes() });
+      device = new BlockDevice(Number(bytes), compressor, {
+        entropyThreshold: 8,
+        memLimit: this.#memLimitBytes(),
+        clock: this.#clock,
+      });
+      this.#recompAlgorithms.forEach((name, priority) => {
+        if (name !== undefined) device.setRecompressAlgorithm(priority, this.#recompCodec(priority));
+      });
     } catch (e) {
       compressor.close();
       if (e instanceof TruenoError && e.code === "OutOfMemory") throw new SysfsError("ENOMEM", e.message);
@@ -269,6 +312,38 @@ export class SysfsInterface {
     this.#algorithm = DEFAULT_ZRAM_ALGORITHM;
     this.#level = null;
     this.#limitPages = 0n;
+    this.#recompAlgorithms.fill(undefined);
+    this.#recompLevels.fill(null);
+  }
+
+  /** comp_params_store's algo= lookup: the first priority whose algorithm has that name, else -1. */
+  #priorityOf(algo: string): number {
+    if (algo === this.#algorithm) return 0;
+    const found = this.#recompAlgorithms.findIndex((name, p) => p > 0 && name === algo);
+    return found;
+  }
+
+  /** The codec of a configured secondary priority, with its algorithm_params level. */
+  #recompCodec(priority: number) {
+    return codecFor(this.#recompAlgorithms[priority]!, this.#recompLevels[priority] ?? null);
+  }
+
+  /** recompress_store: the device's recompress with the parsed parameters; its refusals as zram's errno. */
+  #storeRecompress(s: string): void {
+    const { options, algo } = parseRecompress(s);
+    const device = this.#requireInitialised("recompress");
+    let algorithm;
+    if (algo !== null) {
+      const name = ZRAM_ALGORITHMS.find((known) => known === algo);
+      if (name === undefined) throw new SysfsError("EINVAL", `no recompression algorithm ${JSON.stringify(algo)}`);
+      algorithm = codecFor(name, null);
+    }
+    try {
+      device.recompress({ ...options, algorithm });
+    } catch (e) {
+      if (e instanceof TruenoError) throw new SysfsError(e.code === "OutOfMemory" ? "ENOMEM" : "EINVAL", e.message);
+      throw e;
+    }
   }
 
   #storeCompAlgorithm(s: string): void {
@@ -282,9 +357,19 @@ export class SysfsInterface {
   #storeAlgorithmParams(s: string): void {
     const params = parseAlgorithmParams(s);
     let priority = params.priority;
-    if (params.algo !== null) priority = params.algo === this.#algorithm ? 0 : -1;
-    if (priority !== 0) throw new SysfsError("EINVAL", "only the primary algorithm (priority 0) exists");
+    if (params.algo !== null) priority = this.#priorityOf(params.algo);
+    // ZRAM_MAX_COMPS is 1 without CONFIG_ZRAM_MULTI_COMP, 4 with it; parameters of a priority are kept
+    // whether or not it has an algorithm yet.
+    const secondary = this.#features.multiComp === true && priority > 0 && priority < MAX_COMPS;
+    if (priority !== 0 && !secondary) throw new SysfsError("EINVAL", `no compression priority ${priority}`);
     if (params.dict !== null) throw new SysfsError("EINVAL", "compression dictionaries are not supported");
+    if (secondary) {
+      this.#recompLevels[priority] = params.level;
+      if (this.#recompAlgorithms[priority] !== undefined) {
+        this.#device?.setRecompressAlgorithm(priority, this.#recompCodec(priority));
+      }
+      return;
+    }
     // Like comp_params_store: the parameters are replaced as a whole (an absent level is unset), and
     // the backend reads them on every compression, so an initialised device uses them from its next
     // write. codecFor bounds the level where the kernel's would wrap (README, deliberate differences).
