@@ -375,6 +375,35 @@ TZ_API int32_t tz_store_recompress(int32_t store, int32_t primary, const int32_t
                                    int32_t prio_max, int32_t num_active, int32_t mode, int32_t threshold,
                                    double max_pages, double *out);
 
+/* ---- Writeback of the page store to a backing file (issue 12), after Linux 6.18's zram ---- */
+#define TZ_STORE_FLAG_WRITTEN_BACK 16 /* tz_store_page_flags: the page lives in the backing file */
+/* Opens path[0..path_len) (a regular file or a block device, read-write) as the store's backing file,
+ * once. Its size in 4096-byte blocks bounds the pages written back (block 0 is never used). On failure
+ * TZ_E_INVALID with errno_out[0] = the errno (ENOENT, EACCES, EISDIR, ENOTBLK, ENOSPC for less than two
+ * blocks, ...), or TZ_E_INVALID with 0 when a backing file is set already or the path is bad. */
+TZ_API int32_t tz_store_set_backing(int32_t store, const uint8_t *path, int32_t path_len, int32_t *errno_out);
+#define TZ_WRITEBACK_IDLE 1
+#define TZ_WRITEBACK_HUGE 2
+#define TZ_WRITEBACK_INCOMPRESSIBLE 4
+/* out[TZ_WRITEBACK_OUT_SLOTS] of tz_store_writeback (doubles): */
+#define TZ_WRITEBACK_OUT_WRITTEN 0 /* pages written back */
+#define TZ_WRITEBACK_OUT_FAILED 1  /* pages whose file write failed (left in memory, unchanged) */
+#define TZ_WRITEBACK_OUT_STOP 2    /* why it stopped early: 0 it did not, or TZ_WRITEBACK_STOP_* */
+#define TZ_WRITEBACK_OUT_SLOTS 4
+#define TZ_WRITEBACK_STOP_LIMIT 1 /* writeback_limit reached (zram: EIO) */
+#define TZ_WRITEBACK_STOP_FULL 2  /* no free block in the backing file (zram: ENOSPC) */
+/*
+ * zram's writeback: the pages of ranges[2r] .. ranges[2r+1]-1 (r < range_count) that are stored, not
+ * same-filled, not written back, and match mode (TZ_WRITEBACK_*; 0 = any) are decoded with the primary
+ * compressor and written to free blocks, largest first. With limit_enabled, limit_pages[0] is the
+ * writeback_limit in pages: each page written takes one, and at 0 it stops. Returns TZ_OK (the outcome
+ * in out), TZ_E_UNSUPPORTED without a backing file, TZ_E_INVALID for bad arguments.
+ */
+TZ_API int32_t tz_store_writeback(int32_t store, int32_t primary, int32_t mode, const int32_t *ranges,
+                                  int32_t range_count, int32_t limit_enabled, double *limit_pages, double *out);
+/* out[4]: blocks in use, blocks read, blocks written (zram's bd_stat, in 4 KiB units), blocks of the file. */
+TZ_API int32_t tz_store_backing_stats(int32_t store, double *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,9 @@
 void tz_store_free_page(tz_store *store, uint32_t page) {
     tz_store_entry *e = &store->table[page];
     if (e->kind == TZ_STORE_EMPTY) return;
-    if (e->kind == TZ_KIND_SAME) {
+    if (e->kind == TZ_STORE_WB) {
+        tz_store_release_block(store, e->value);
+    } else if (e->kind == TZ_KIND_SAME) {
         store->same_pages--;
         if (e->value == 0) store->zero_pages--;
     } else {

@@ -1,7 +1,7 @@
 /* Idle tracking as Linux zram does it (drivers/block/zram/zram_drv.c: zram_accessed, mark_idle,
  * idle_store): every read or write of a page clears its IDLE flag and stamps its access second; `idle`
  * marks stored pages idle, all of them or those not accessed for N seconds, and clears the flag of the
- * others. Same-filled pages are never marked: nothing post-processes them. */
+ * others. Same-filled and written-back pages are never marked: nothing post-processes them. */
 #include <math.h>
 #include <time.h>
 
@@ -39,7 +39,7 @@ TZ_API int32_t tz_store_mark_idle(int32_t handle, double age_seconds) {
     int32_t idle = 0;
     for (uint32_t i = 0; i < store->page_count; i++) {
         tz_store_entry *e = &store->table[i];
-        if (e->kind == TZ_STORE_EMPTY || e->kind == TZ_KIND_SAME) continue;
+        if (e->kind == TZ_STORE_EMPTY || e->kind == TZ_KIND_SAME || e->kind == TZ_STORE_WB) continue;
         if (all || !after32(e->ac_time, cutoff)) {
             e->flags |= TZ_STORE_FLAG_IDLE;
             if (idle < INT32_MAX) idle++;

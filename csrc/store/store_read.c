@@ -30,6 +30,8 @@ static void read_chunk(tz_task *task, int32_t chunk, tz_codec_state *state) {
         if (e->kind == TZ_STORE_EMPTY) {
             memset(page, 0, TZ_PAGE_SIZE);
             status = TZ_OK;
+        } else if (e->kind == TZ_STORE_WB) {
+            status = tz_store_read_block(t->store, e->value, page);
         } else if (e->kind == TZ_KIND_SAME) {
             uint8_t pattern[8];
             memcpy(pattern, &e->value, 8);

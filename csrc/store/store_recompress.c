@@ -1,8 +1,8 @@
 /* Recompression with secondary algorithms, by the rules of Linux zram (drivers/block/zram/zram_drv.c:
  * scan_slots_for_recompress, recompress_slot, recompress_store):
  *  - candidates: stored pages that are not same-filled, not marked incompressible, of a lower priority
- *    than the highest one tried, and (by type) idle and/or huge; taken largest first (64-byte buckets,
- *    then page order), as zram's post-processing buckets do;
+ *    than the highest one tried, not written back, and (by type) idle and/or huge; taken largest first
+ *    (store_pp_order.c);
  *  - a page smaller than the threshold is left alone and not counted against max_pages;
  *  - otherwise it is decoded, loses its IDLE flag, and each algorithm from the requested priority up
  *    (never one at or below the page's own) compresses it, until one lands in a smaller zsmalloc class
@@ -18,9 +18,6 @@
 #include "trueno_zram.h"
 #include "store.h"
 #include "tz_compressor.h"
-
-#define BUCKET_BYTES 64
-#define BUCKETS (TZ_PAGE_SIZE / BUCKET_BYTES + 1)
 
 /* zs_lookup_class_index(): the merged class of a raw length (zs_malloc adds the handle, this does not). */
 static uint32_t lookup_class(uint32_t len) {
@@ -42,7 +39,7 @@ typedef struct recompress_args {
 } recompress_args;
 
 static int candidate(const tz_store_entry *e, const recompress_args *a) {
-    if (e->kind == TZ_STORE_EMPTY || e->kind == TZ_KIND_SAME) return 0;
+    if (e->kind == TZ_STORE_EMPTY || e->kind == TZ_KIND_SAME || e->kind == TZ_STORE_WB) return 0;
     if ((a->mode & TZ_RECOMPRESS_IDLE) && !(e->flags & TZ_STORE_FLAG_IDLE)) return 0;
     if ((a->mode & TZ_RECOMPRESS_HUGE) && e->kind != TZ_KIND_RAW) return 0;
     if (e->flags & TZ_STORE_FLAG_INCOMPRESSIBLE) return 0;
@@ -105,27 +102,18 @@ static int32_t recompress_page(tz_store *store, uint32_t index, recompress_args 
     return TZ_OK;
 }
 
-/* The position of a page's bucket in the order: 0 for the largest objects (zram's buckets of 64 bytes,
- * the last one holding 4096). */
-static uint32_t rank_of(const tz_store_entry *e) {
-    uint32_t bucket = e->size / BUCKET_BYTES;
-    return BUCKETS - 1 - (bucket < BUCKETS - 1 ? bucket : BUCKETS - 1);
-}
-
-/* The candidates, largest first (by bucket, then page order, a counting sort); *count of them. */
+/* The candidates in zram's post-processing order; *count of them. NULL when out of memory. */
 static uint32_t *ordered_candidates(const tz_store *store, const recompress_args *a, uint32_t *count) {
-    uint32_t starts[BUCKETS + 1] = {0};
     *count = 0;
-    for (uint32_t i = 0; i < store->page_count; i++) {
-        if (!candidate(&store->table[i], a)) continue;
-        starts[rank_of(&store->table[i]) + 1]++;
-        (*count)++;
-    }
+    for (uint32_t i = 0; i < store->page_count; i++) *count += (uint32_t)candidate(&store->table[i], a);
     uint32_t *order = malloc((*count > 0 ? *count : 1) * sizeof *order);
     if (order == NULL) return NULL;
-    for (uint32_t b = 1; b <= BUCKETS; b++) starts[b] += starts[b - 1];
-    for (uint32_t i = 0; i < store->page_count; i++)
-        if (candidate(&store->table[i], a)) order[starts[rank_of(&store->table[i])]++] = i;
+    for (uint32_t i = 0, k = 0; i < store->page_count; i++)
+        if (candidate(&store->table[i], a)) order[k++] = i;
+    if (tz_store_order_largest_first(store, order, *count) != TZ_OK) {
+        free(order);
+        return NULL;
+    }
     return order;
 }
 

@@ -47,5 +47,6 @@ void tests_zs_pool(void);
 void tests_store(void);
 void tests_dictionary(void);
 void tests_store_postprocess(void);
+void tests_store_writeback(void);
 
 #endif

@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
     tests_store();
     tests_dictionary();
     tests_store_postprocess();
+    tests_store_writeback();
     corpus_free(&tz_corpus);
     return tz_test_summary();
 }
