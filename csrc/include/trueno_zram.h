@@ -393,14 +393,16 @@ TZ_API int32_t tz_store_set_backing(int32_t store, const uint8_t *path, int32_t 
 #define TZ_WRITEBACK_STOP_LIMIT 1 /* writeback_limit reached (zram: EIO) */
 #define TZ_WRITEBACK_STOP_FULL 2  /* no free block in the backing file (zram: ENOSPC) */
 /*
- * zram's writeback: the pages of ranges[2r] .. ranges[2r+1]-1 (r < range_count) that are stored, not
- * same-filled, not written back, and match mode (TZ_WRITEBACK_*; 0 = any) are decoded with the primary
- * compressor and written to free blocks, largest first. With limit_enabled, limit_pages[0] is the
- * writeback_limit in pages: each page written takes one, and at 0 it stops. Returns TZ_OK (the outcome
- * in out), TZ_E_UNSUPPORTED without a backing file, TZ_E_INVALID for bad arguments.
+ * zram's writeback. scans[3s .. 3s+3) = first page, end page (exclusive), mode (TZ_WRITEBACK_*; 0 = any)
+ * for s < scan_count, as zram's writeback_store scans once per page_index/type argument: the stored pages
+ * there that are not same-filled, not written back and match the mode are selected (each once), then
+ * decoded with the primary compressor and written to free blocks, largest first. With limit_enabled,
+ * limit_pages[0] is the writeback_limit in pages: each page written takes one, and at 0 it stops.
+ * Returns TZ_OK (the outcome in out), TZ_E_UNSUPPORTED without a backing file, TZ_E_INVALID for bad
+ * arguments (nothing done).
  */
-TZ_API int32_t tz_store_writeback(int32_t store, int32_t primary, int32_t mode, const int32_t *ranges,
-                                  int32_t range_count, int32_t limit_enabled, double *limit_pages, double *out);
+TZ_API int32_t tz_store_writeback(int32_t store, int32_t primary, const int32_t *scans, int32_t scan_count,
+                                  int32_t limit_enabled, double *limit_pages, double *out);
 /* out[4]: blocks in use, blocks read, blocks written (zram's bd_stat, in 4 KiB units), blocks of the file. */
 TZ_API int32_t tz_store_backing_stats(int32_t store, double *out);
 

@@ -106,18 +106,17 @@ static int selected_for_writeback(const tz_store_entry *e, int32_t mode) {
     return 1;
 }
 
-/* scan_slots_for_writeback over every range: the selected pages, in placement order. */
-static uint32_t *select_pages(tz_store *store, int32_t mode, const int32_t *ranges, int32_t range_count,
-                              uint32_t *count) {
+/* scan_slots_for_writeback once per scan (first, end, mode): the selected pages, in placement order. */
+static uint32_t *select_pages(tz_store *store, const int32_t *scans, int32_t scan_count, uint32_t *count) {
     uint64_t total = 0;
-    for (int32_t r = 0; r < range_count; r++) total += (uint64_t)(ranges[2 * r + 1] - ranges[2 * r]);
+    for (int32_t r = 0; r < scan_count; r++) total += (uint64_t)(scans[3 * r + 1] - scans[3 * r]);
     uint32_t *pages = malloc((total > 0 ? total : 1) * sizeof *pages);
     *count = 0;
     if (pages == NULL) return NULL;
-    for (int32_t r = 0; r < range_count; r++) {
-        for (int32_t i = ranges[2 * r]; i < ranges[2 * r + 1]; i++) {
+    for (int32_t r = 0; r < scan_count; r++) {
+        for (int32_t i = scans[3 * r]; i < scans[3 * r + 1]; i++) {
             tz_store_entry *e = &store->table[i];
-            if (!selected_for_writeback(e, mode)) continue;
+            if (!selected_for_writeback(e, scans[3 * r + 2])) continue;
             e->flags |= TZ_STORE_FLAG_PP;
             pages[(*count)++] = (uint32_t)i;
         }
@@ -171,23 +170,31 @@ static void writeback_pages(tz_store *store, tz_compressor *primary, const uint3
     if (block != 0) tz_store_release_block(store, block);
 }
 
-TZ_API int32_t tz_store_writeback(int32_t handle, int32_t primary, int32_t mode, const int32_t *ranges,
-                                  int32_t range_count, int32_t limit_enabled, double *limit_pages, double *out) {
-    if (ranges == NULL || limit_pages == NULL || out == NULL || range_count < 0 || mode < 0 ||
-        mode > (TZ_WRITEBACK_IDLE | TZ_WRITEBACK_HUGE | TZ_WRITEBACK_INCOMPRESSIBLE) || !(*limit_pages >= 0))
+/* TZ_OK when every scan is a range inside the store with a known mode. */
+static int32_t check_scans(const tz_store *store, const int32_t *scans, int32_t scan_count) {
+    for (int32_t r = 0; r < scan_count; r++) {
+        int32_t first = scans[3 * r], end = scans[3 * r + 1], mode = scans[3 * r + 2];
+        if (first > end || tz_store_check_range(store, first, end - first) != TZ_OK || mode < 0 ||
+            mode > (TZ_WRITEBACK_IDLE | TZ_WRITEBACK_HUGE | TZ_WRITEBACK_INCOMPRESSIBLE))
+            return TZ_E_INVALID;
+    }
+    return TZ_OK;
+}
+
+TZ_API int32_t tz_store_writeback(int32_t handle, int32_t primary, const int32_t *scans, int32_t scan_count,
+                                  int32_t limit_enabled, double *limit_pages, double *out) {
+    if (scans == NULL || limit_pages == NULL || out == NULL || scan_count < 0 || !(*limit_pages >= 0))
         return TZ_E_INVALID;
     tz_compressor *c = tz_compressor_acquire(primary);
     if (c == NULL) return TZ_E_CLOSED;
     tz_store *store = tz_store_enter(handle);
     int32_t status = store == NULL ? TZ_E_CLOSED : TZ_OK;
-    for (int32_t r = 0; status == TZ_OK && r < range_count; r++)
-        if (ranges[2 * r] > ranges[2 * r + 1] || tz_store_check_range(store, ranges[2 * r], ranges[2 * r + 1] - ranges[2 * r]) != TZ_OK)
-            status = TZ_E_INVALID;
+    if (status == TZ_OK) status = check_scans(store, scans, scan_count);
     if (status == TZ_OK && store->backing_blocks == 0) status = TZ_E_UNSUPPORTED;
     if (status == TZ_OK) {
         memset(out, 0, TZ_WRITEBACK_OUT_SLOTS * sizeof *out);
         uint32_t count;
-        uint32_t *pages = select_pages(store, mode, ranges, range_count, &count);
+        uint32_t *pages = select_pages(store, scans, scan_count, &count);
         if (pages == NULL || tz_store_order_largest_first(store, pages, count) != TZ_OK) {
             for (uint32_t k = 0; pages != NULL && k < count; k++) store->table[pages[k]].flags &= (uint8_t)~TZ_STORE_FLAG_PP;
             status = TZ_E_NO_MEMORY;

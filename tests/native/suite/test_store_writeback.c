@@ -64,8 +64,8 @@ static int reads_back(wb_device *d) {
 }
 
 static int32_t writeback(wb_device *d, int32_t mode, int32_t lo, int32_t hi, int32_t limit_on, double *limit, double *out) {
-    int32_t ranges[2] = {lo, hi};
-    return tz_store_writeback(d->store, d->lz4, mode, ranges, 1, limit_on, limit, out);
+    int32_t scans[3] = {lo, hi, mode};
+    return tz_store_writeback(d->store, d->lz4, scans, 1, limit_on, limit, out);
 }
 
 static void written_back_pages_leave_the_pool_and_read_back(void) {
@@ -157,9 +157,9 @@ static void backing_files_are_checked(void) {
     close(fd);
     CHECK(tz_store_set_backing(store, (const uint8_t *)path, (int32_t)strlen(path), err) == TZ_E_INVALID && err[0] == ENOSPC);
     double limit = 0, out[TZ_WRITEBACK_OUT_SLOTS];
-    int32_t ranges[2] = {0, 4};
+    int32_t scans[3] = {0, 4, 0};
     int32_t c = tz_compressor_new(TZ_ALGO_LZ4, 0, 1, TZ_BACKEND_AUTO);
-    CHECK(tz_store_writeback(store, c, 0, ranges, 1, 0, &limit, out) == TZ_E_UNSUPPORTED);
+    CHECK(tz_store_writeback(store, c, scans, 1, 0, &limit, out) == TZ_E_UNSUPPORTED);
     unlink(path);
     tz_compressor_free(c);
     tz_store_free(store);
