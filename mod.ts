@@ -23,3 +23,4 @@ export { type ZstdOptions } from "./lib/compressor/algorithm.ts";
 export { DEFAULT_DICTIONARY_BYTES, type TrainOptions, trainDictionary } from "./lib/compressor/dictionary-train.ts";
 export { dictionaryId } from "./lib/compressor/dictionary-format.ts";
 export { type RecompressOptions, type RecompressResult } from "./lib/block/mod.ts";
+export { type BackingStats, type WritebackOptions, type WritebackResult, type WritebackScan, type WritebackType } from "./lib/block/mod.ts";

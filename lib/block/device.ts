@@ -11,6 +11,7 @@ import { checkLevel } from "./level.ts";
 import { PageStore, refusalError, Refusal, type RequestSpace, RequestSpaces, type StoreOutcome } from "./native_store.ts";
 import { type PageRange, pageRange, requireBytes } from "./range.ts";
 import { Recompression, type RecompressOptions, type RecompressResult } from "./recompression.ts";
+import { type BackingStats, Writeback, type WritebackOptions, type WritebackResult } from "./writeback.ts";
 import { type BlockDeviceStats, DeviceCounters, snapshotStats } from "./stats.ts";
 
 /** zsmalloc's huge class (3632) less zram's 7 handle bytes: a compressed page this long or longer is
@@ -34,6 +35,9 @@ export interface BlockDeviceOptions {
   /** The clock of page access times for idle tracking, in seconds (whole or not; read at each read,
    * write and markIdle). Default: the system's boot-time clock, read by the library. For tests. */
   clock?: () => number;
+  /** A file or block device for writeback (zram's backing_dev): its size in 4 KiB blocks, less one, is
+   * the most pages it holds. Opened read-write when the device is made. */
+  backingFile?: string;
 }
 
 /** Largest clock value: access times are 32-bit seconds, as in zram. */
@@ -65,6 +69,7 @@ export class BlockDevice {
   #commitTail: Promise<void> = Promise.resolve();
   #clock: (() => number) | undefined;
   #recompression = new Recompression();
+  #writeback = new Writeback();
 
   constructor(sizeBytes: number, compressor: Compressor, options: BlockDeviceOptions = {}) {
     if (typeof sizeBytes !== "number" || !Number.isInteger(sizeBytes) || sizeBytes <= 0) {
@@ -98,7 +103,13 @@ export class BlockDevice {
     this.#gpu = options.gpu;
     this.#clock = options.clock;
     this.#store = new PageStore(this.pageCount);
-    this.setMemLimit(options.memLimit ?? 0);
+    try {
+      this.setMemLimit(options.memLimit ?? 0);
+      if (options.backingFile !== undefined) this.#writeback.open(this.#store, options.backingFile);
+    } catch (e) {
+      this.#store.close();
+      throw e;
+    }
   }
 
   /** The pool memory limit in bytes (a multiple of 4096; 0 = none). */
@@ -304,6 +315,44 @@ export class BlockDevice {
   /** zram's recompress with the algorithms set by setRecompressAlgorithm (rules: csrc/store/store_recompress.c). */
   recompress(options: RecompressOptions = {}): RecompressResult {
     return this.#recompression.run(this.#store, this.#codec.nativeHandle(), options);
+  }
+
+  /** The backing file given at construction, or null. */
+  get backingFile(): string | null {
+    return this.#writeback.path;
+  }
+
+  /**
+   * zram's writeback: the selected pages (every stored one, or by type: idle, huge, huge_idle,
+   * incompressible; or `scans` of page ranges) are written to the backing file, largest first, and
+   * leave the pool; they read back from the file until overwritten or discarded (rules:
+   * csrc/store/store_backing.c). Unsupported without a backing file.
+   */
+  writeback(options: WritebackOptions = {}): WritebackResult {
+    return this.#writeback.run(this.#store, this.#codec.nativeHandle(), this.pageCount, options);
+  }
+
+  /** zram's writeback_limit: pages writeback may still write while the limit is enabled. */
+  get writebackLimit(): number {
+    return this.#writeback.limit;
+  }
+
+  set writebackLimit(pages: number) {
+    this.#writeback.limit = pages;
+  }
+
+  /** zram's writeback_limit_enable. */
+  get writebackLimitEnabled(): boolean {
+    return this.#writeback.limitEnabled;
+  }
+
+  set writebackLimitEnabled(on: boolean) {
+    this.#writeback.limitEnabled = on;
+  }
+
+  /** zram's bd_stat (4 KiB pages) and the size of the backing file in blocks. */
+  backingStats(): BackingStats {
+    return this.#store.backingStats();
   }
 
   stats(): BlockDeviceStats {

@@ -254,6 +254,31 @@ export class PageStore {
     );
   }
 
+  /** Opens the backing file of writeback; returns 0, or the errno the system gave (ENOENT's 2, ...). */
+  setBacking(path: string): number {
+    const bytes = new TextEncoder().encode(path);
+    const errno = new Int32Array(1);
+    const status = this.#sym.tz_store_set_backing(this.#handle, bytes, bytes.length, errno);
+    if (status === 0) return 0;
+    if (errno[0] > 0) return errno[0];
+    return checkStatus(status, "backing file");
+  }
+
+  /** tz_store_writeback; limit[0] is the writeback limit in pages (taken from when enabled). */
+  writeback(primary: number, scans: Int32Array, limitEnabled: boolean, limit: Float64Array, out: Float64Array): void {
+    checkStatus(
+      this.#sym.tz_store_writeback(this.#handle, primary, scans, scans.length / 3, limitEnabled ? 1 : 0, limit, out),
+      "writeback",
+    );
+  }
+
+  /** Blocks in use, read and written (zram's bd_stat), and the blocks of the backing file. */
+  backingStats(): { blocksUsed: number; reads: number; writes: number; blocks: number } {
+    const out = new Float64Array(4);
+    checkStatus(this.#sym.tz_store_backing_stats(this.#handle, out), "backingStats");
+    return { blocksUsed: out[0], reads: out[1], writes: out[2], blocks: out[3] };
+  }
+
   /** Frees the native store at once (otherwise when the store is collected). */
   close(): void {
     if (this.#handle === 0) return;

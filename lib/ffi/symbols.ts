@@ -138,6 +138,12 @@ export const symbols = {
     parameters: ["i32", "i32", "buffer", "i32", "i32", "i32", "i32", "i32", "f64", "buffer"],
     result: "i32",
   },
+  // Writeback to a backing file: (store, path, path_len, errno_out[1])
+  tz_store_set_backing: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
+  // (store, primary, scans[3 per scan], scan_count, limit_enabled, limit_pages[1 double], out[4 doubles])
+  tz_store_writeback: { parameters: ["i32", "i32", "buffer", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  // (store, out[4 doubles])
+  tz_store_backing_stats: { parameters: ["i32", "buffer"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
 
 export type SymbolName = keyof typeof symbols;
