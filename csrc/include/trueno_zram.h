@@ -379,8 +379,8 @@ TZ_API int32_t tz_store_recompress(int32_t store, int32_t primary, const int32_t
 #define TZ_STORE_FLAG_WRITTEN_BACK 16 /* tz_store_page_flags: the page lives in the backing file */
 /* Opens path[0..path_len) (a regular file or a block device, read-write) as the store's backing file,
  * once. Its size in 4096-byte blocks bounds the pages written back (block 0 is never used). On failure
- * TZ_E_INVALID with errno_out[0] = the errno (ENOENT, EACCES, EISDIR, ENOTBLK, ENOSPC for less than two
- * blocks, ...), or TZ_E_INVALID with 0 when a backing file is set already or the path is bad. */
+ * TZ_E_INVALID with errno_out[0] = the errno (ENOENT, EACCES, EISDIR, ENOTBLK, ...), or TZ_E_INVALID
+ * with 0 when a backing file is set already or the path is bad. Any size is taken, as zram does. */
 TZ_API int32_t tz_store_set_backing(int32_t store, const uint8_t *path, int32_t path_len, int32_t *errno_out);
 #define TZ_WRITEBACK_IDLE 1
 #define TZ_WRITEBACK_HUGE 2

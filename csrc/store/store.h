@@ -42,7 +42,8 @@ typedef struct tz_store {
     /* The clock of access times: boottime seconds, or a fixed second set by the caller (tests). */
     int clock_fixed;
     uint32_t clock_seconds;
-    /* The backing file of writeback (store_backing.c); backing_blocks == 0: none. */
+    /* The backing file of writeback (store_backing.c), when has_backing. */
+    int has_backing;
     int backing_fd;
     uint32_t backing_blocks;
     uint64_t *backing_map; /* one bit per block; block 0 is never used, as in zram */

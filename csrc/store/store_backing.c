@@ -45,11 +45,12 @@ int32_t tz_store_read_block(tz_store *store, uint64_t block, uint8_t *page) {
 }
 
 void tz_store_drop_backing(tz_store *store) {
-    if (store->backing_blocks == 0) return;
+    if (!store->has_backing) return;
     close(store->backing_fd);
     free(store->backing_map);
     store->backing_map = NULL;
     store->backing_blocks = 0;
+    store->has_backing = 0;
 }
 
 /* The size of an open file or block device in bytes; -1 with errno set. ENOTBLK for anything else. */
@@ -73,20 +74,23 @@ TZ_API int32_t tz_store_set_backing(int32_t handle, const uint8_t *path, int32_t
     if (store == NULL) return TZ_E_CLOSED;
     int32_t status = TZ_OK;
     errno_out[0] = 0;
-    if (store->backing_blocks != 0) status = TZ_E_INVALID; /* set once, before anything is written back */
+    if (store->has_backing) status = TZ_E_INVALID; /* set once, before anything is written back */
     int fd = status == TZ_OK ? open(name, O_RDWR | O_LARGEFILE | O_CLOEXEC) : -1;
     off_t bytes = fd >= 0 ? size_of(fd) : -1;
     uint64_t blocks = bytes > 0 ? (uint64_t)bytes / TZ_PAGE_SIZE : 0;
     if (status == TZ_OK && (fd < 0 || bytes < 0)) {
         errno_out[0] = errno;
         status = TZ_E_INVALID;
-    } else if (status == TZ_OK && (blocks < 2 || blocks > UINT32_MAX)) {
-        errno_out[0] = blocks < 2 ? ENOSPC : EFBIG; /* block 0 is never used: one page holds nothing */
+    } else if (status == TZ_OK && blocks > UINT32_MAX) {
+        errno_out[0] = EFBIG;
         status = TZ_E_INVALID;
     }
-    uint64_t *map = status == TZ_OK ? calloc((blocks + 63) / 64, sizeof *map) : NULL;
+    /* Any size, as zram takes any device: with fewer than two blocks (block 0 is never used) every
+     * writeback finds the file full. */
+    uint64_t *map = status == TZ_OK ? calloc((blocks + 64) / 64, sizeof *map) : NULL;
     if (status == TZ_OK && map == NULL) status = TZ_E_NO_MEMORY;
     if (status == TZ_OK) {
+        store->has_backing = 1;
         store->backing_fd = fd;
         store->backing_blocks = (uint32_t)blocks;
         store->backing_map = map;
@@ -190,7 +194,7 @@ TZ_API int32_t tz_store_writeback(int32_t handle, int32_t primary, const int32_t
     tz_store *store = tz_store_enter(handle);
     int32_t status = store == NULL ? TZ_E_CLOSED : TZ_OK;
     if (status == TZ_OK) status = check_scans(store, scans, scan_count);
-    if (status == TZ_OK && store->backing_blocks == 0) status = TZ_E_UNSUPPORTED;
+    if (status == TZ_OK && !store->has_backing) status = TZ_E_UNSUPPORTED;
     if (status == TZ_OK) {
         memset(out, 0, TZ_WRITEBACK_OUT_SLOTS * sizeof *out);
         uint32_t count;

@@ -1,6 +1,7 @@
 // A BlockDevice's writeback to a backing file (zram's backing_dev, writeback, writeback_limit(_enable),
 // bd_stat): the selection of pages, the limit, and the outcome as zram reports it.
 import { TruenoError } from "../ffi/errors.ts";
+import { errnoName } from "./errno.ts";
 import type { PageStore } from "./native_store.ts";
 
 /** TZ_WRITEBACK_*: which pages a scan selects (none of them: every stored page that is not same-filled). */
@@ -40,15 +41,6 @@ export interface BackingStats {
   readonly blocks: number;
 }
 
-const ERRNO_NAMES: Record<number, string> = {
-  2: "ENOENT",
-  13: "EACCES",
-  21: "EISDIR",
-  15: "ENOTBLK",
-  28: "ENOSPC",
-  27: "EFBIG",
-};
-
 /** The backing file state of one device. */
 export class Writeback {
   /** writeback_limit in pages, taken from by every page written while enabled. */
@@ -64,7 +56,7 @@ export class Writeback {
     }
     const errno = store.setBacking(path);
     if (errno !== 0) {
-      throw new TruenoError("InvalidInput", `backing file ${path}: ${ERRNO_NAMES[errno] ?? `errno ${errno}`}`);
+      throw new TruenoError("InvalidInput", `backing file ${path}: ${errnoName(errno)}`);
     }
     this.#path = path;
   }

@@ -32,6 +32,7 @@ import {
   type ZramFeatures,
 } from "./postprocess.ts";
 import type { ZramAlgorithm } from "./algorithms.ts";
+import { formatBdStat, openBackingPath, parseLimit, parseWriteback, WRITEBACK_ATTRIBUTES } from "./writeback.ts";
 
 /** The kernel's zram table entry (handle + flags): what a device of N pages costs up front. */
 const TABLE_ENTRY_BYTES = 16;
@@ -62,6 +63,11 @@ export class SysfsInterface {
   #clock: (() => number) | undefined;
   /** recomp_algorithm per priority (1..3), like zram->comp_algs[1..3]. */
   #recompAlgorithms: (ZramAlgorithm | undefined)[] = new Array(MAX_COMPS).fill(undefined);
+  /** backing_dev: the canonical path, or null ("none"). */
+  #backingPath: string | null = null;
+  /** writeback_limit (u64 pages) and writeback_limit_enable, kept across reset as zram keeps them. */
+  #wbLimit = 0n;
+  #wbLimitEnabled = false;
   /** algorithm_params levels of the secondary algorithms (null = not set). */
   #recompLevels: (number | null)[] = new Array(MAX_COMPS).fill(null);
 
@@ -118,6 +124,21 @@ export class SysfsInterface {
       case "recompress":
         this.#storeRecompress(s);
         break;
+      case "backing_dev":
+        if (this.#device !== null) throw new SysfsError("EBUSY", "cannot set the backing device of an initialised device");
+        this.#backingPath = openBackingPath(s);
+        break;
+      case "writeback":
+        this.#storeWriteback(s);
+        break;
+      case "writeback_limit":
+        this.#wbLimit = parseLimit(s, "writeback_limit");
+        this.#applyWritebackLimit();
+        break;
+      case "writeback_limit_enable":
+        this.#wbLimitEnabled = parseLimit(s, "writeback_limit_enable") !== 0n;
+        if (this.#device !== null) this.#device.writebackLimitEnabled = this.#wbLimitEnabled;
+        break;
     }
     return input.length;
   }
@@ -141,6 +162,14 @@ export class SysfsInterface {
         return formatIoStat(this.ioStat());
       case "recomp_algorithm":
         return formatRecompAlgorithm(this.#recompAlgorithms);
+      case "backing_dev":
+        return `${this.#backingPath ?? "none"}\n`;
+      case "writeback_limit":
+        return `${this.#currentWritebackLimit()}\n`;
+      case "writeback_limit_enable":
+        return this.#wbLimitEnabled ? "1\n" : "0\n";
+      case "bd_stat":
+        return formatBdStat(this.#backingPath === null ? null : this.#device?.backingStats() ?? null);
       case "debug_stat":
         // miss_free counts slot-lock misses of the kernel's swap free hook: none here.
         return formatDebugStat(0);
@@ -252,6 +281,8 @@ export class SysfsInterface {
   #spec(name: string) {
     const extra = this.#features.multiComp === true && Object.hasOwn(MULTI_COMP_ATTRIBUTES, name)
       ? MULTI_COMP_ATTRIBUTES[name]
+      : this.#features.writeback === true && Object.hasOwn(WRITEBACK_ATTRIBUTES, name)
+      ? WRITEBACK_ATTRIBUTES[name]
       : undefined;
     const spec = Object.hasOwn(ATTRIBUTES, name) ? ATTRIBUTES[name] : extra;
     if (spec === undefined) throw new SysfsError("ENOENT", `no attribute ${JSON.stringify(name)}`);
@@ -287,7 +318,9 @@ export class SysfsInterface {
         entropyThreshold: 8,
         memLimit: this.#memLimitBytes(),
         clock: this.#clock,
+        backingFile: this.#backingPath ?? undefined,
       });
+      this.#applyWritebackLimit(device);
       this.#recompAlgorithms.forEach((name, priority) => {
         if (name !== undefined) device.setRecompressAlgorithm(priority, this.#recompCodec(priority));
       });
@@ -304,6 +337,7 @@ export class SysfsInterface {
   #storeReset(s: string): void {
     if (kstrtou16(s, 10) === 0) throw new SysfsError("EINVAL", "reset takes a non-zero number");
     if (this.#openers > 0) throw new SysfsError("EBUSY", "the device is open");
+    this.#wbLimit = this.#currentWritebackLimit(); // zram keeps bd_wb_limit, as counted down, over a reset
     this.#device?.close();
     this.#compressor?.close();
     this.#compressor = null;
@@ -314,6 +348,34 @@ export class SysfsInterface {
     this.#limitPages = 0n;
     this.#recompAlgorithms.fill(undefined);
     this.#recompLevels.fill(null);
+    this.#backingPath = null;
+  }
+
+  /** The limit as the device holds it now (it counts down), in zram's u64. */
+  #currentWritebackLimit(): bigint {
+    const device = this.#device;
+    if (device === null) return this.#wbLimit;
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    return this.#wbLimit > max ? this.#wbLimit - (max - BigInt(device.writebackLimit)) : BigInt(device.writebackLimit);
+  }
+
+  #applyWritebackLimit(device = this.#device): void {
+    if (device === null) return;
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    device.writebackLimit = Number(this.#wbLimit > max ? max : this.#wbLimit);
+    device.writebackLimitEnabled = this.#wbLimitEnabled;
+  }
+
+  /** writeback_store: EINVAL before initialisation, ENODEV without a backing device, then the scans; a
+   * limit reached or a failed file write is EIO, a full file ENOSPC (the pages before stay written). */
+  #storeWriteback(s: string): void {
+    const device = this.#requireInitialised("writeback");
+    if (this.#backingPath === null) throw new SysfsError("ENODEV", "no backing device");
+    const scans = parseWriteback(s, device.pageCount);
+    const result = device.writeback({ scans });
+    if (result.stopped === "full") throw new SysfsError("ENOSPC", `the backing device is full (${result.written} pages written)`);
+    if (result.stopped === "limit") throw new SysfsError("EIO", `writeback_limit reached (${result.written} pages written)`);
+    if (result.failed > 0) throw new SysfsError("EIO", `${result.failed} pages could not be written (left in memory)`);
   }
 
   /** comp_params_store's algo= lookup: the first priority whose algorithm has that name, else -1. */

@@ -15,6 +15,8 @@ export interface ZramFeatures {
   readonly trackAccessTime?: boolean;
   /** CONFIG_ZRAM_MULTI_COMP: recomp_algorithm and recompress. */
   readonly multiComp?: boolean;
+  /** CONFIG_ZRAM_WRITEBACK: backing_dev, writeback, writeback_limit(_enable), bd_stat. */
+  readonly writeback?: boolean;
 }
 
 /** The attributes CONFIG_ZRAM_MULTI_COMP adds. */
