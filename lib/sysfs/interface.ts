@@ -32,6 +32,7 @@ import {
   type ZramFeatures,
 } from "./postprocess.ts";
 import type { ZramAlgorithm } from "./algorithms.ts";
+import { readDictionary, withDictionary } from "./dictionary.ts";
 import { formatBdStat, openBackingPath, parseLimit, parseWriteback, WRITEBACK_ATTRIBUTES } from "./writeback.ts";
 
 /** The kernel's zram table entry (handle + flags): what a device of N pages costs up front. */
@@ -54,6 +55,8 @@ export class SysfsInterface {
   /** comp_algorithm as written (one trailing newline stripped), like zram->comp_algs[0]. */
   #algorithm: string = DEFAULT_ZRAM_ALGORITHM;
   #level: number | null = null;
+  /** algorithm_params dict= of the primary algorithm: the file's bytes, or null. */
+  #dictionary: Uint8Array | null = null;
   /** mem_limit in pages; u64 like zram->limit_pages (a limit may exceed 2^53 bytes). */
   #limitPages = 0n;
   #device: BlockDevice | null = null;
@@ -309,7 +312,7 @@ export class SysfsInterface {
       throw new SysfsError("ENOMEM", `no memory for the table of a ${requested}-byte device`);
     }
     const algorithm = matchAlgorithm(this.#algorithm) ?? DEFAULT_ZRAM_ALGORITHM;
-    const builder = new CompressorBuilder().algorithm(codecFor(algorithm, this.#level));
+    const builder = new CompressorBuilder().algorithm(withDictionary(codecFor(algorithm, this.#level), this.#dictionary));
     const compressor = (this.#threads === undefined ? builder : builder.threads(this.#threads)).build();
     let device: BlockDevice;
     try {
@@ -345,6 +348,7 @@ export class SysfsInterface {
     this.#disksize = 0;
     this.#algorithm = DEFAULT_ZRAM_ALGORITHM;
     this.#level = null;
+    this.#dictionary = null;
     this.#limitPages = 0n;
     this.#recompAlgorithms.fill(undefined);
     this.#recompLevels.fill(null);
@@ -424,8 +428,9 @@ export class SysfsInterface {
     // whether or not it has an algorithm yet.
     const secondary = this.#features.multiComp === true && priority > 0 && priority < MAX_COMPS;
     if (priority !== 0 && !secondary) throw new SysfsError("EINVAL", `no compression priority ${priority}`);
-    if (params.dict !== null) throw new SysfsError("EINVAL", "compression dictionaries are not supported");
     if (secondary) {
+      // Secondary algorithms decode through the primary one's states: no dictionary for them here.
+      if (params.dict !== null) throw new SysfsError("EINVAL", "dictionaries are supported for the primary algorithm only");
       this.#recompLevels[priority] = params.level;
       if (this.#recompAlgorithms[priority] !== undefined) {
         this.#device?.setRecompressAlgorithm(priority, this.#recompCodec(priority));
@@ -435,8 +440,11 @@ export class SysfsInterface {
     // Like comp_params_store: the parameters are replaced as a whole (an absent level is unset), and
     // the backend reads them on every compression, so an initialised device uses them from its next
     // write. codecFor bounds the level where the kernel's would wrap (README, deliberate differences).
-    this.#level = params.level;
     const algorithm = matchAlgorithm(this.#algorithm) ?? DEFAULT_ZRAM_ALGORITHM;
+    // The file is read at the write, and digested when the device is initialised (a live device keeps
+    // the dictionary it was made with, as zram's backend keeps its CDict).
+    this.#dictionary = params.dict === null ? null : readDictionary(params.dict, algorithm);
+    this.#level = params.level;
     this.#device?.setCompressionLevel(codecFor(algorithm, this.#level).level);
   }
 
