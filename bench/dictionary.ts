@@ -17,15 +17,9 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Algorithm, type Compressor, CompressorBuilder, trainDictionary } from "../mod.ts";
 import { corpusFiles, PAGE_SIZE } from "./corpus.ts";
+import { option } from "./options.ts";
 import { markdownTable, withSpread } from "./report.ts";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
-  return value;
-}
 const SIZE = option("size", 65536);
 const LEVEL = option("level", 1);
 const SPEED = process.argv.includes("--speed");

@@ -7,16 +7,14 @@
  *
  *   bun bench/recompress.ts [--level N]     Zstandard level of the secondary algorithm (default 1)
  */
-import process from "node:process";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Algorithm, BlockDevice, CompressorBuilder } from "../mod.ts";
 import { corpusFiles } from "./corpus.ts";
+import { option } from "./options.ts";
 import { markdownTable } from "./report.ts";
 
-const at = process.argv.indexOf("--level");
-const LEVEL = at < 0 ? 1 : Number(process.argv[at + 1]);
-if (!Number.isInteger(LEVEL) || LEVEL < 1 || LEVEL > 19) throw new Error("--level needs 1..19");
+const LEVEL = option("level", 1);
 
 const rows: string[][] = [];
 for (const path of corpusFiles()) {

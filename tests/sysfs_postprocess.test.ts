@@ -3,8 +3,9 @@
 // priorities. Text and errno come from reading drivers/block/zram/zram_drv.c (idle_store,
 // recomp_algorithm_store/show, recompress_store, algorithm_params_store), not from the live device: this
 // machine's kernel is built without both options (there, as by default here, idle takes only "all").
-import { corpus, expect, test } from "./harness.ts";
+import { expect, test } from "./harness.ts";
 import { errnoOf } from "./sysfs_errno.ts";
+import { expectPagesReadBack, writeCorpusPages } from "./sysfs_pages.ts";
 import { SysfsInterface } from "../lib/sysfs/mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
 import { PAGE_SIZE } from "../mod.ts";
@@ -13,20 +14,6 @@ const PAGES = 1024;
 
 function fullKernel(clock?: () => number): SysfsInterface {
   return new SysfsInterface({ threads: 1, features: { trackAccessTime: true, multiComp: true }, clock });
-}
-
-function writeCorpus(sys: SysfsInterface): Uint8Array {
-  const pages = corpus()[1].pages.subarray(0, PAGES * PAGE_SIZE);
-  for (let i = 0; i < PAGES; i++) sys.writePage(i, pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-  return pages;
-}
-
-function readsBack(sys: SysfsInterface, pages: Uint8Array): void {
-  const out = new Uint8Array(PAGE_SIZE);
-  for (let i = 0; i < PAGES; i++) {
-    sys.readPage(i, out);
-    expect(out, `page ${i}`).toEqualBytes(pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-  }
 }
 
 test("without the options (this machine's build): no recompress files, idle takes only all, one priority", () => {
@@ -43,7 +30,7 @@ test("idle N with access-time tracking: kstrtou32 base 0, EINVAL otherwise; read
   const sys = fullKernel(() => clock.now);
   expect(errnoOf(() => sys.writeAttr("idle", "all"))).toBe("EINVAL"); // not initialised
   sys.writeAttr("disksize", "4M");
-  writeCorpus(sys);
+  writeCorpusPages(sys, 1, PAGES);
   clock.now = 530;
   const device = sys.device()!;
   expect(sys.writeAttr("idle", "60\n")).toBe(3);
@@ -88,7 +75,7 @@ test("recompress: lz4 pages idle, recompressed with zstd; mm_stat moves, every p
   sys.writeAttr("recomp_algorithm", "algo=zstd");
   sys.writeAttr("algorithm_params", "priority=1 level=3");
   sys.writeAttr("disksize", "4M");
-  const pages = writeCorpus(sys);
+  const pages = writeCorpusPages(sys, 1, PAGES);
   const [orig, comprBefore, memBefore] = parseStatFields(sys.readAttr("mm_stat"));
   // Nothing idle yet: type=idle finds nothing.
   sys.writeAttr("recompress", "type=idle");
@@ -102,7 +89,7 @@ test("recompress: lz4 pages idle, recompressed with zstd; mm_stat moves, every p
   expect(origAfter).toBe(orig);
   expect(comprAfter).toBeLessThan(comprPart);
   expect(memAfter).toBeLessThan(memBefore);
-  readsBack(sys, pages);
+  expectPagesReadBack(sys, pages);
   for (
     const [value, errno] of [
       ["threshold=3625", "EINVAL"],
@@ -121,5 +108,5 @@ test("recompress: lz4 pages idle, recompressed with zstd; mm_stat moves, every p
   // An unknown type selects every page and unknown keys are ignored, as in the kernel.
   const lax = "type=cold colour=blue algo=zstd priority=0";
   expect(sys.writeAttr("recompress", lax)).toBe(lax.length);
-  readsBack(sys, pages);
+  expectPagesReadBack(sys, pages);
 });

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { PAGE_SIZE } from "../mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
 import { SysfsInterface } from "../lib/sysfs/mod.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { expect, test } from "./harness.ts";
 import { errnoOf } from "./sysfs_errno.ts";
+import { expectPagesReadBack, writeCorpusPages } from "./sysfs_pages.ts";
 
 const PAGES = 256;
 
@@ -29,20 +30,6 @@ function withBackingFile(blocks: number, run: (path: string) => void): void {
 
 function writebackKernel(): SysfsInterface {
   return new SysfsInterface({ threads: 1, features: { writeback: true } });
-}
-
-function fill(sys: SysfsInterface): Uint8Array {
-  const pages = corpus()[0].pages.subarray(0, PAGES * PAGE_SIZE);
-  for (let i = 0; i < PAGES; i++) sys.writePage(i, pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-  return pages;
-}
-
-function readsBack(sys: SysfsInterface, pages: Uint8Array): void {
-  const out = new Uint8Array(PAGE_SIZE);
-  for (let i = 0; i < PAGES; i++) {
-    sys.readPage(i, out);
-    expect(out, `page ${i}`).toEqualBytes(pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-  }
 }
 
 test("without CONFIG_ZRAM_WRITEBACK (this machine's build) the files do not exist", () => {
@@ -80,7 +67,7 @@ test("writeback: idle and huge pages to the file, mm_stat and bd_stat move, page
     sys.writeAttr("reset", "1");
     sys.writeAttr("backing_dev", path);
     sys.writeAttr("disksize", "1M");
-    const pages = fill(sys);
+    const pages = writeCorpusPages(sys, 0, PAGES);
     const [orig, compr, , , , same] = parseStatFields(sys.readAttr("mm_stat"));
     sys.writeAttr("writeback", "idle"); // nothing idle yet
     expect(sys.readAttr("bd_stat")).toBe("       0        0        0\n");
@@ -91,12 +78,12 @@ test("writeback: idle and huge pages to the file, mm_stat and bd_stat move, page
     const [origAfter, comprAfter, memAfter] = parseStatFields(sys.readAttr("mm_stat"));
     expect([origAfter, comprAfter, memAfter]).toEqual([orig, 0, 0]);
     expect(compr).toBeGreaterThan(0);
-    readsBack(sys, pages);
+    expectPagesReadBack(sys, pages);
     expect(parseStatFields(sys.readAttr("bd_stat"))).toEqual([stored, stored, stored]);
     // An overwrite brings a page back into memory and frees its block.
     sys.writePage(3, pages.subarray(3 * PAGE_SIZE, 4 * PAGE_SIZE));
     expect(parseStatFields(sys.readAttr("bd_stat"))[0]).toBe(stored - 1);
-    readsBack(sys, pages);
+    expectPagesReadBack(sys, pages);
   });
 });
 
@@ -110,7 +97,7 @@ test("writeback: page_index(es), the limit, a full device and bad arguments, as 
     sys.writeAttr("writeback_limit_enable", "7");
     expect(sys.readAttr("writeback_limit_enable")).toBe("1\n");
     sys.writeAttr("disksize", "1M");
-    const pages = fill(sys);
+    const pages = writeCorpusPages(sys, 0, PAGES);
     // Two pages, then the limit: EIO (the two stay written back), and the limit shows 0.
     expect(errnoOf(() => sys.writeAttr("writeback", "page_indexes=10-19"))).toBe("EIO");
     expect(sys.readAttr("writeback_limit")).toBe("0\n");
@@ -121,7 +108,7 @@ test("writeback: page_index(es), the limit, a full device and bad arguments, as 
     // One block left (block 0 is never used): the second page finds the file full.
     expect(errnoOf(() => sys.writeAttr("writeback", "page_indexes=40-45"))).toBe("ENOSPC");
     expect(parseStatFields(sys.readAttr("bd_stat"))[0]).toBe(5);
-    readsBack(sys, pages);
+    expectPagesReadBack(sys, pages);
     for (
       const [value, errno] of [
         ["cold", "EINVAL"],
