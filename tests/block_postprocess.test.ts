@@ -135,6 +135,7 @@ test("recompress: threshold, maxPages, type=huge, priorities and names as zram c
   model.check(dev);
   expect(() => dev.recompress({ threshold: 3625 })).toThrow("InvalidInput");
   expect(() => dev.recompress({ type: "cold" as "idle" })).toThrow("InvalidInput");
+  expect(() => dev.recompress({ type: "constructor" as "idle" })).toThrow("InvalidInput");
   expect(() => dev.recompress({ algorithm: Algorithm.Lz4 })).toThrow("InvalidInput");
   expect(() => dev.recompress({ priority: 3 })).toThrow("InvalidInput");
   expect(() => dev.recompress({ maxPages: -2 })).toThrow("InvalidInput");

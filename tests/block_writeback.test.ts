@@ -113,6 +113,7 @@ test("writeback: page scans, the limit, a full file; refusals change nothing", (
     expect(contentOf(dev)).toEqualBytes(model);
     expect(() => dev.writeback({ scans: [{ firstPage: 60, count: 5 }] })).toThrow("InvalidInput");
     expect(() => dev.writeback({ type: "cold" as "idle" })).toThrow("InvalidInput");
+    expect(() => dev.writeback({ type: "toString" as "idle" })).toThrow("InvalidInput");
     expect(() => (dev.writebackLimit = -1)).toThrow("InvalidInput");
     expect(dev.backingStats().blocksUsed).toBe(5);
   } finally {

@@ -15,6 +15,7 @@ const PRIORITIES = 4;
 /** TZ_RECOMPRESS_IDLE / TZ_RECOMPRESS_HUGE. */
 const MODES = { idle: 1, huge: 2, huge_idle: 3 } as const;
 
+/** What BlockDevice.recompress recompresses (zram's recompress parameters). */
 export interface RecompressOptions {
   /** Which pages: every stored page that is not same-filled (default), or only idle, huge (stored raw),
    * or idle and huge ones. */
@@ -30,6 +31,7 @@ export interface RecompressOptions {
   readonly priority?: number;
 }
 
+/** What BlockDevice.recompress did. */
 export interface RecompressResult {
   /** Pages the scan selected. */
   readonly candidates: number;
@@ -83,7 +85,7 @@ export class Recompression {
 
   run(store: PageStore, primary: number, options: RecompressOptions): RecompressResult {
     if (options === null || typeof options !== "object") throw invalid("options must be an object");
-    const mode = options.type === undefined ? 0 : MODES[options.type];
+    const mode = options.type === undefined ? 0 : Object.hasOwn(MODES, options.type) ? MODES[options.type] : undefined;
     if (mode === undefined) throw invalid(`type '${String(options.type)}' is not idle, huge or huge_idle`);
     const threshold = wholeNumber(options.threshold ?? 0, "threshold", HUGE_LEN - 1);
     const maxPages = options.maxPages === undefined

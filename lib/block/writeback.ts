@@ -4,17 +4,23 @@ import { TruenoError } from "../ffi/errors.ts";
 import { errnoName } from "./errno.ts";
 import type { PageStore } from "./native_store.ts";
 
-/** TZ_WRITEBACK_*: which pages a scan selects (none of them: every stored page that is not same-filled). */
-export const WRITEBACK_MODES = { idle: 1, huge: 2, huge_idle: 3, incompressible: 4 } as const;
-export type WritebackType = keyof typeof WRITEBACK_MODES;
+/** A kind of page zram's writeback selects: idle, huge (stored raw), idle and huge, or incompressible. */
+export type WritebackType = "idle" | "huge" | "huge_idle" | "incompressible";
+
+/** TZ_WRITEBACK_* of each type (none of them: every stored page that is not same-filled). */
+const WRITEBACK_MODES: Readonly<Record<WritebackType, number>> = { idle: 1, huge: 2, huge_idle: 3, incompressible: 4 };
 
 /** One scan of zram's writeback: pages [firstPage, firstPage + count) of a type (default: any). */
 export interface WritebackScan {
+  /** The first page of the range (default 0). */
   readonly firstPage?: number;
+  /** Pages in the range (default: to the end of the device, or 1 when firstPage is given). */
   readonly count?: number;
+  /** Only pages of this type (default: any stored page that is not same-filled). */
   readonly type?: WritebackType;
 }
 
+/** What BlockDevice.writeback writes back. */
 export interface WritebackOptions {
   /** Every stored page of this type (idle, huge, huge_idle, incompressible); default: any. */
   readonly type?: WritebackType;
@@ -22,6 +28,7 @@ export interface WritebackOptions {
   readonly scans?: readonly WritebackScan[];
 }
 
+/** What BlockDevice.writeback did. */
 export interface WritebackResult {
   /** Pages written to the backing file (their pool memory is freed). */
   readonly written: number;
@@ -35,7 +42,9 @@ export interface WritebackResult {
 export interface BackingStats {
   /** Blocks of the backing file holding pages now. */
   readonly blocksUsed: number;
+  /** Blocks read back, cumulative. */
   readonly reads: number;
+  /** Blocks written, cumulative. */
   readonly writes: number;
   /** Blocks of the file (block 0 is never used). */
   readonly blocks: number;
@@ -94,7 +103,11 @@ export class Writeback {
     scans.forEach((scan, i) => {
       const first = scan.firstPage ?? 0;
       const count = scan.count ?? (scan.firstPage === undefined ? pageCount : 1);
-      const mode = scan.type === undefined ? 0 : WRITEBACK_MODES[scan.type];
+      const mode = scan.type === undefined
+        ? 0
+        : Object.hasOwn(WRITEBACK_MODES, scan.type)
+        ? WRITEBACK_MODES[scan.type]
+        : undefined;
       if (
         !Number.isSafeInteger(first) || !Number.isSafeInteger(count) || first < 0 || count < 0 ||
         first + count > pageCount
