@@ -48,6 +48,7 @@ test("backing_dev: none, a path (newline stripped, shown canonical), the system'
     expect(errnoOf(() => sys.writeAttr("backing_dev", "/nonexistent/file\n"))).toBe("ENOENT");
     expect(errnoOf(() => sys.writeAttr("backing_dev", tmpdir()))).toBe("EISDIR");
     expect(errnoOf(() => sys.writeAttr("backing_dev", "/dev/null"))).toBe("ENOTBLK");
+    expect(errnoOf(() => sys.writeAttr("backing_dev", `/tmp/${"é".repeat(2100)}`))).toBe("ENAMETOOLONG");
     expect(sys.readAttr("backing_dev")).toBe("none\n");
     sys.writeAttr("backing_dev", `${path}\n`);
     expect(sys.readAttr("backing_dev")).toBe(`${realpathSync(path)}\n`);

@@ -330,6 +330,8 @@ export class SysfsInterface {
     } catch (e) {
       compressor.close();
       if (e instanceof TruenoError && e.code === "OutOfMemory") throw new SysfsError("ENOMEM", e.message);
+      // The backing file is opened again here (zram holds it open from backing_dev on): gone meanwhile.
+      if (e instanceof TruenoError && e.code === "InvalidInput") throw new SysfsError("EINVAL", e.message);
       throw e;
     }
     this.#compressor = compressor;

@@ -5,6 +5,7 @@
 import { realpathSync } from "node:fs";
 import { errnoName } from "../block/errno.ts";
 import { PageStore } from "../block/native_store.ts";
+import { TruenoError } from "../ffi/errors.ts";
 import type { BackingStats, WritebackScan, WritebackType } from "../block/writeback.ts";
 import { nextArg, skipSpaces } from "./algorithm_params.ts";
 import type { AttributeSpec } from "./attributes.ts";
@@ -23,6 +24,7 @@ export const WRITEBACK_ATTRIBUTES: Readonly<Record<string, AttributeSpec>> = Obj
 
 /** PATH_MAX: backing_dev_store copies at most this less one byte (strscpy). */
 const PATH_MAX = 4096;
+const ENAMETOOLONG = 36;
 
 /**
  * backing_dev_store: the file name (one trailing newline stripped), opened the way the device will open
@@ -30,16 +32,29 @@ const PATH_MAX = 4096;
  * which backing_dev shows (file_path()).
  */
 export function openBackingPath(s: string): string {
-  let name = s.slice(0, PATH_MAX - 1);
+  // strscpy() into PATH_MAX bytes: at most PATH_MAX - 1 bytes of the name are kept.
+  const bytes = new TextEncoder().encode(s);
+  let name = bytes.length < PATH_MAX ? s : new TextDecoder().decode(bytes.subarray(0, PATH_MAX - 1));
   if (name.endsWith("\n")) name = name.slice(0, -1);
   const probe = new PageStore(1);
   try {
-    const errno = name.length === 0 || name.includes("\0") ? 2 : probe.setBacking(name);
+    const errno = name.length === 0 || name.includes("\0") ? 2 : backingErrno(probe, name);
     if (errno !== 0) throw new SysfsError(errnoName(errno) as SysfsErrno, `cannot open ${JSON.stringify(name)}`);
   } finally {
     probe.close();
   }
   return realpathSync(name);
+}
+
+/** The errno of opening `name` as a backing file (0: it opens); a name the library refuses outright
+ * (longer than PATH_MAX once encoded) is ENAMETOOLONG. */
+function backingErrno(probe: PageStore, name: string): number {
+  try {
+    return probe.setBacking(name);
+  } catch (e) {
+    if (e instanceof TruenoError) return ENAMETOOLONG;
+    throw e;
+  }
 }
 
 /** parse_mode(): a writeback type by name, else EINVAL. */
