@@ -19,6 +19,7 @@ export { formatZramctl, type IoStat, type MmStat, SysfsError, type SysfsErrno, S
 export { BatchArena } from "./lib/compressor/arena.ts";
 export { type BatchOptions } from "./lib/compressor/options.ts";
 export { useEmbeddedLibrary } from "./lib/ffi/load.ts";
+export { type ControlDocument, fetchControl, type NbdExport, type NbdServer, serveNbd, type ServeNbdOptions } from "./lib/nbd/mod.ts";
 export { type ZstdOptions } from "./lib/compressor/algorithm.ts";
 export { DEFAULT_DICTIONARY_BYTES, type TrainOptions, trainDictionary } from "./lib/compressor/dictionary-train.ts";
 export { dictionaryId } from "./lib/compressor/dictionary-format.ts";

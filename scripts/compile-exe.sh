@@ -30,7 +30,7 @@ import { useEmbeddedLibrary } from "$root/mod.ts";
 import { main } from "$root/lib/cli/main.ts";
 
 useEmbeddedLibrary(library);
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
 ENTRY
 node_modules/.bin/bun build --compile "$entry_dir/entry.ts" --outfile "$out_dir/trueno-zram"
 echo "built $out_dir/trueno-zram (with the $platform library inside)"

@@ -179,14 +179,24 @@ export class BlockDevice {
       return Promise.reject(e);
     }
     if (range.pageCount === 0) return Promise.resolve();
+    let copy: Uint8Array;
+    let space: RequestSpace;
+    try {
+      copy = data.slice();
+      space = this.#spaces.take(range.pageCount);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     this.#countWrite(range);
     const ticket = ++this.#tickets;
     this.#asyncInFlight++;
-    const copy = data.slice();
-    const space = this.#spaces.take(range.pageCount);
     const compressed = this.#compressAsync(range, copy, space);
-    const committed = Promise.all([compressed, this.#commitTail])
-      .then(([onGpu]) => {
+    // Commits wait for every earlier one, also when this write's compression fails first: allSettled
+    // (not all) keeps flush() from passing an earlier write that is not stored yet.
+    const committed = Promise.allSettled([compressed, this.#commitTail])
+      .then(([result]) => {
+        if (result.status === "rejected") throw result.reason;
+        const onGpu = result.value;
         const skip = this.#skips(range, ticket, space);
         this.#tick();
         const outcome = onGpu !== undefined
@@ -243,12 +253,12 @@ export class BlockDevice {
 
   /** Frees every page in the range (they read as zeros); one notify_free per page, as zram counts. */
   discard(offset: number, length: number): void {
-    this.#freeRange(this.#request(offset, length, "discard"));
+    this.#freeRange(pageRange(offset, length, this.size, "discard"));
   }
 
   /** zram serves REQ_OP_WRITE_ZEROES exactly like a discard. */
   writeZeroes(offset: number, length: number): void {
-    this.#freeRange(this.#request(offset, length, "writeZeroes"));
+    this.#freeRange(pageRange(offset, length, this.size, "writeZeroes"));
   }
 
   /** Resolves once every writeAsync issued before it has settled (the device has no other cache). */

@@ -13,6 +13,8 @@ import { runEntropy } from "./entropy.ts";
 import { runEstimate } from "./estimate.ts";
 import { EXIT, exitCodeOf, EXIT_HELP } from "./exit-codes.ts";
 import { useLibraryBesideExecutable } from "./library.ts";
+import { runServe } from "./serve.ts";
+import { runStat } from "./stat.ts";
 import { runTop } from "./top.ts";
 import { runTrainDict } from "./train-dict.ts";
 import { UsageError } from "./usage-error.ts";
@@ -30,6 +32,8 @@ const COMMANDS: Record<string, Command> = {
   capture: { summary: "write a process's resident anonymous pages to a pages file (.zst optional)", run: runCapture },
   entropy: { summary: "per-page entropy histogram and the route each page would take", run: runEntropy },
   top: { summary: "a live view of a running device's rates, ratio and memory (--socket PATH)", run: runTop },
+  serve: { summary: "serve a compressed RAM block device over NBD (Unix socket or TCP)", run: runServe },
+  stat: { summary: "print mm_stat, io_stat and zramctl of a running 'serve' (--socket PATH)", run: runStat },
   zramctl: { summary: "store pages in an emulated zram device and print it the way zramctl does", run: runZramctl },
   "train-dict": { summary: "train a Zstandard dictionary on a pages file or a live process's pages", run: runTrainDict },
 };

@@ -6,7 +6,7 @@
  *     "mm_stat": "<kernel text>", "io_stat": "<kernel text>", "stat": "<kernel text>", ...}, ...]}
  * top connects once per refresh. An export without "stat" still shows; its rates read as unknown.
  */
-import net from "node:net";
+import { fetchControl } from "../nbd/control.ts";
 import type { AttributeSource, AttributeTexts } from "./top-source.ts";
 
 export class ControlSocketError extends Error {
@@ -21,27 +21,14 @@ export function controlPath(path: string): string {
   return path.endsWith(".ctl") ? path : `${path}.ctl`;
 }
 
-/** Connects, reads the document up to EOF, and parses it. */
-function fetchDocument(path: string, timeoutMs: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const decoder = new TextDecoder();
-    let text = "";
-    const socket = net.createConnection({ path });
-    const timer = setTimeout(() => socket.destroy(new ControlSocketError(path, `no answer in ${timeoutMs} ms`)), timeoutMs);
-    socket.on("data", (chunk: Uint8Array) => (text += decoder.decode(chunk, { stream: true })));
-    socket.on("error", (e: Error & { code?: string }) => {
-      clearTimeout(timer);
-      reject(e instanceof ControlSocketError ? e : new ControlSocketError(path, e.code ?? e.message));
-    });
-    socket.on("end", () => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(text + decoder.decode()));
-      } catch {
-        reject(new ControlSocketError(path, `the answer is not a JSON document: '${text.slice(0, 80)}'`));
-      }
-    });
-  });
+/** The server's document; any failure to get it is a ControlSocketError naming the socket. */
+async function fetchDocument(path: string, timeoutMs: number): Promise<unknown> {
+  try {
+    return await fetchControl(path, timeoutMs);
+  } catch (e) {
+    const what = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
+    throw new ControlSocketError(path, what);
+  }
 }
 
 interface ExportEntry {

@@ -8,6 +8,7 @@ import { formatZramctl, SysfsError, SysfsInterface } from "../sysfs/mod.ts";
 import { integerOption, parseOptions, stringOption } from "./args.ts";
 import { jsonNumber } from "./json.ts";
 import { readPagesFile } from "./pages-file.ts";
+import { readServer } from "./stat.ts";
 import { UsageError } from "./usage-error.ts";
 import { syntheticWorkload } from "./workload.ts";
 
@@ -22,7 +23,9 @@ Options:
   --algorithm NAME      comp_algorithm of the device (default lz4)
   --disksize SIZE       disksize, with the kernel's suffixes (K, M, G); default: the pages' size
   --name NAME           device name printed (default /dev/zram0)
-  --json                print the device as JSON instead: a list of one row with name, algorithm,
+  --socket PATH         instead: print the devices a running 'trueno-zram serve' exports
+                        (its data or control socket)
+  --json                print the device(s) as JSON instead: a list of rows with name, algorithm,
                         disksize and the mm_stat fields
   -h, --help            print this help
 `;
@@ -33,6 +36,7 @@ const SPEC = {
   algorithm: "string",
   disksize: "string",
   name: "string",
+  socket: "string",
   json: "boolean",
   help: "boolean",
 } as const;
@@ -47,12 +51,13 @@ function configure(sys: SysfsInterface, attr: string, value: string): void {
   }
 }
 
-export function runZramctl(argv: readonly string[]): number {
+export function runZramctl(argv: readonly string[]): number | Promise<number> {
   const opts = parseOptions(argv, SPEC, "zramctl");
   if (opts.has("help")) {
     process.stdout.write(ZRAMCTL_HELP);
     return 0;
   }
+  if (opts.has("socket")) return printServed(stringOption(opts.get("socket")), opts.has("json"));
   const input = stringOption(opts.get("input"));
   if (input !== undefined && opts.has("pages")) {
     throw new UsageError("--pages applies to the built-in workload only; --input takes every page of FILE");
@@ -76,5 +81,17 @@ export function runZramctl(argv: readonly string[]): number {
   }
   const rows = [{ name, algorithm, disksize: Number(sys.readAttr("disksize")), ...sys.mmStat() }];
   process.stdout.write(JSON.stringify(rows, jsonNumber, 2) + "\n");
+  return 0;
+}
+
+/** The zramctl rows of a running server's exports. */
+async function printServed(socket: string | undefined, json: boolean): Promise<number> {
+  const doc = await readServer(socket, "zramctl");
+  if (json) {
+    const rows = doc.exports.map((e) => ({ name: e.name, algorithm: e.algorithm, disksize: e.size, ...e.mmStat }));
+    process.stdout.write(JSON.stringify(rows, jsonNumber, 2) + "\n");
+  } else {
+    process.stdout.write(doc.exports.map((e) => e.zramctl).join("\n"));
+  }
   return 0;
 }

@@ -67,6 +67,32 @@ export function formatDebugStat(missFree: number): string {
   return `version: 1\n0 ${pad8(missFree)}\n`;
 }
 
+/** The block-layer counters of a device's stats (zeros for no device). Times are not modelled (0);
+ * discards and flushes are not counted, as on zram. */
+export function blockLayerStat(
+  d?: { readIos: number; readSectors: number; writeIos: number; writeSectors: number },
+): BlockLayerStat {
+  return {
+    readIos: d?.readIos ?? 0,
+    readMerges: 0,
+    readSectors: d?.readSectors ?? 0,
+    readTicks: 0,
+    writeIos: d?.writeIos ?? 0,
+    writeMerges: 0,
+    writeSectors: d?.writeSectors ?? 0,
+    writeTicks: 0,
+    inFlight: 0,
+    ioTicks: 0,
+    timeInQueue: 0,
+    discardIos: 0,
+    discardMerges: 0,
+    discardSectors: 0,
+    discardTicks: 0,
+    flushIos: 0,
+    flushTicks: 0,
+  };
+}
+
 export function formatBlockStat(s: BlockLayerStat): string {
   return [
     s.readIos,

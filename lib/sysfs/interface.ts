@@ -12,6 +12,7 @@ import { ATTRIBUTES, MAX_ALGO_NAME } from "./attributes.ts";
 import { SysfsError } from "./errors.ts";
 import {
   type BlockLayerStat,
+  blockLayerStat,
   formatBlockStat,
   formatDebugStat,
   formatIoStat,
@@ -201,28 +202,9 @@ export class SysfsInterface {
     return { failedReads: d?.failedReads ?? 0, failedWrites: d?.failedWrites ?? 0, notifyFree: d?.notifyFree ?? 0 };
   }
 
-  /** /sys/block/zramN/stat. Times are not modelled (0); discards and flushes are not counted, as on zram. */
+  /** /sys/block/zramN/stat. */
   blockStat(): BlockLayerStat {
-    const d = this.#device?.stats();
-    return {
-      readIos: d?.readIos ?? 0,
-      readMerges: 0,
-      readSectors: d?.readSectors ?? 0,
-      readTicks: 0,
-      writeIos: d?.writeIos ?? 0,
-      writeMerges: 0,
-      writeSectors: d?.writeSectors ?? 0,
-      writeTicks: 0,
-      inFlight: 0,
-      ioTicks: 0,
-      timeInQueue: 0,
-      discardIos: 0,
-      discardMerges: 0,
-      discardSectors: 0,
-      discardTicks: 0,
-      flushIos: 0,
-      flushTicks: 0,
-    };
+    return blockLayerStat(this.#device?.stats());
   }
 
   /** The emulated block device, or null before disksize is set. */

@@ -44,8 +44,13 @@ export interface ZramctlOptions {
  * empty (the 6.18 kernel has no max_comp_streams) and MOUNTPOINT is empty (an emulated device is
  * neither mounted nor a swap area).
  */
-export function formatZramctl(sys: SysfsInterface, name: string, options: ZramctlOptions = {}): string {
-  if (!(sys instanceof SysfsInterface)) throw new TruenoError("InvalidInput", "formatZramctl needs a SysfsInterface");
+/** What formatZramctl reads: a SysfsInterface, or any view of a device with the same two methods. */
+export type ZramctlSource = Pick<SysfsInterface, "readAttr" | "mmStat">;
+
+export function formatZramctl(sys: ZramctlSource, name: string, options: ZramctlOptions = {}): string {
+  if (typeof sys?.readAttr !== "function" || typeof sys?.mmStat !== "function") {
+    throw new TruenoError("InvalidInput", "formatZramctl needs a SysfsInterface (or a view with readAttr and mmStat)");
+  }
   if (typeof name !== "string") throw new TruenoError("InvalidInput", "formatZramctl needs the device name as a string");
   if (typeof options !== "object" || options === null) {
     throw new TruenoError("InvalidInput", "formatZramctl options must be an object");

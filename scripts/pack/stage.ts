@@ -58,7 +58,11 @@ function stageMain(): string {
   writeJson(join(dir, "package.json"), mainManifest());
   copyFileSync(join(root, "README.md"), join(dir, "README.md"));
   copyFileSync(join(root, "LICENSE"), join(dir, "LICENSE"));
-  cpSync(join(root, "docs"), join(dir, "docs"), { recursive: true });
+  // The guides only: pictures under docs/ illustrate the repository's README.
+  cpSync(join(root, "docs"), join(dir, "docs"), {
+    recursive: true,
+    filter: (src) => statSync(src).isDirectory() || src.endsWith(".md"),
+  });
   return dir;
 }
 
