@@ -25,3 +25,8 @@ export { type GpuPageCompressor } from "./lib/block/mod.ts";
 export { type BlockLayerStat, type SysfsOptions, type ZramctlOptions } from "./lib/sysfs/mod.ts";
 export { type ZramctlSource } from "./lib/sysfs/zramctl.ts";
 export { type ControlMmStat, type ExportReport, type NbdTlsOptions } from "./lib/nbd/mod.ts";
+export { type ZstdOptions } from "./lib/compressor/algorithm.ts";
+export { DEFAULT_DICTIONARY_BYTES, type TrainOptions, trainDictionary } from "./lib/compressor/dictionary-train.ts";
+export { dictionaryId } from "./lib/compressor/dictionary-format.ts";
+export { type RecompressOptions, type RecompressResult } from "./lib/block/mod.ts";
+export { type BackingStats, type WritebackOptions, type WritebackResult, type WritebackScan, type WritebackType } from "./lib/block/mod.ts";

@@ -35,15 +35,9 @@ import { nativeLibrary } from "../lib/ffi/load.ts";
 import { alternatives } from "./alternatives.ts";
 import { loadCorpus, PAGE_SIZE, pageViews } from "./corpus.ts";
 import { nativeGBps, type NativeResult, runPageLoop } from "./native.ts";
+import { option } from "./options.ts";
 import { markdownTable, median, type Target, targetRows, withSpread } from "./report.ts";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
-  return value;
-}
 const PASSES = option("passes", 5);
 const MIN_MS = option("min-ms", 300);
 const corpus = loadCorpus(option("pages", Infinity));

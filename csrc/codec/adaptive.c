@@ -46,5 +46,5 @@ int32_t tz_adaptive_compress(tz_codec_state *state, const tz_scan_ops *ops, cons
     }
     ZSTD_CCtx *cctx = entropy >= HUFFMAN_WORTH_IT ? state->zstd_cctx : state->zstd_fast_cctx;
     *kind = TZ_KIND_ZSTD;
-    return tz_zstd_compress(cctx, page, state->scratch, TZ_CODEC_BOUND);
+    return tz_zstd_compress(cctx, NULL, page, state->scratch, TZ_CODEC_BOUND);
 }

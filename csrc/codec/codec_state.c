@@ -41,6 +41,7 @@ int32_t tz_codec_config_make(int32_t algorithm, int32_t level, tz_codec_config *
     }
     cfg->algorithm = algorithm;
     cfg->level = level;
+    cfg->dict = NULL;
     return TZ_OK;
 }
 
@@ -58,6 +59,7 @@ static ZSTD_CCtx *new_cctx(int level) {
 int32_t tz_codec_state_init(tz_codec_state *state, const tz_codec_config *cfg) {
     memset(state, 0, sizeof *state);
     int algo = cfg->algorithm;
+    state->dict = cfg->dict;
     state->scratch = malloc(2 * TZ_CODEC_BOUND);
     state->zstd_dctx = ZSTD_createDCtx();
     int ok = state->scratch != NULL && state->zstd_dctx != NULL;

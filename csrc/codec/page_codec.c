@@ -23,7 +23,7 @@ static int32_t run_algorithm(const tz_codec_config *cfg, tz_codec_state *state, 
         return tz_lz4hc_compress(state, page, state->scratch, TZ_CODEC_BOUND, cfg->level);
     case TZ_ALGO_ZSTD:
         *kind = TZ_KIND_ZSTD;
-        return tz_zstd_compress(state->zstd_cctx, page, state->scratch, TZ_CODEC_BOUND);
+        return tz_zstd_compress(state->zstd_cctx, state->dict, page, state->scratch, TZ_CODEC_BOUND);
     case TZ_ALGO_ADAPTIVE:
         return tz_adaptive_compress(state, ops, page, result, kind);
     default: /* TZ_ALGO_NONE */

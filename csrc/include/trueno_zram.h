@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change of a signature, a constant or a buffer layout below. */
-#define TZ_ABI_VERSION 2
+#define TZ_ABI_VERSION 3
 
 #define TZ_PAGE_SIZE 4096
 #define TZ_PAGE_WORDS (TZ_PAGE_SIZE / 8)
@@ -311,6 +311,100 @@ TZ_API int32_t tz_store_read(int32_t store, int32_t compressor, int32_t first_pa
  * elsewhere; returns the bytes used in the arena (arena_cap >= n * 4096). */
 TZ_API int32_t tz_store_gather(int32_t store, int32_t first_page, int32_t n, uint8_t *arena, int32_t arena_cap,
                                int32_t *offsets, int32_t *sizes, uint8_t *kinds, uint8_t *patterns);
+
+/* ---- Zstandard dictionaries (issue 12) ----
+ * A dictionary is zstd-format bytes (magic 0xEC30A437, a nonzero ID, entropy tables, content), as
+ * ZDICT_trainFromBuffer, tz_zstd_train_dictionary and `zstd --train` write them. Every frame compressed
+ * with one carries its ID; raw-content dictionaries (no ID) are refused, since a page read with the wrong
+ * one could not be told apart. */
+/* A ZSTD page whose frame names a dictionary (by ID) other than the decoding compressor's, or a dictionary
+ * when the compressor has none: the bytes are intact and decode with that dictionary. */
+#define TZ_E_DICTIONARY (-10)
+/* The smallest dictionary capacity the trainer accepts (libzstd's ZDICT_DICTSIZE_MIN). */
+#define TZ_DICT_MIN_BYTES 256
+/* tz_compressor_new for TZ_ALGO_ZSTD (any other algorithm: TZ_E_INVALID) whose ZSTD pages are compressed
+ * and decompressed with the dictionary dict[0..dict_len): the bytes are copied and digested once (for
+ * `level`, with libzstd's parameters for 4096-byte inputs, as Linux zram asks for them) and shared by
+ * every worker. Pages without a dictionary ID still decode. TZ_E_INVALID for bytes that are not such a
+ * dictionary. */
+TZ_API int32_t tz_compressor_new_dict(int32_t algorithm, int32_t level, int32_t threads, int32_t backend,
+                                      const uint8_t *dict, int32_t dict_len);
+/* Trains a dictionary of at most dict_cap (>= TZ_DICT_MIN_BYTES) bytes with ZDICT_trainFromBuffer from n pages
+ * (pages = n * 4096 bytes), each page one sample; same-filled pages (stored as their pattern, never
+ * compressed) are left out. Deterministic. Returns the dictionary's size (written to dict_out[0..size)),
+ * TZ_E_BUFFER_TOO_SMALL (dict_cap too small), or TZ_E_INVALID (bad arguments, or samples the trainer refuses:
+ * too few, or too alike); on failure dict_out is untouched. The trainer is opened at run time from the
+ * system's libzstd.so.1 (see csrc/codec/zstd_train.c): TZ_E_UNSUPPORTED where that is missing. */
+TZ_API int32_t tz_zstd_train_dictionary(const uint8_t *pages, int32_t n, uint8_t *dict_out, int32_t dict_cap);
+
+/* ---- Idle tracking and recompression of the page store (issue 12), after Linux 6.18's zram ----
+ * tz_store_page_flags: one byte per page. */
+#define TZ_STORE_FLAG_IDLE 1           /* marked idle and not accessed since */
+#define TZ_STORE_FLAG_INCOMPRESSIBLE 2 /* recompression with the highest priority made no progress */
+#define TZ_STORE_PRIORITY_SHIFT 2      /* bits 2..3: the priority of the algorithm that stored the page */
+#define TZ_STORE_PRIORITY_MASK 3
+/* Priorities: 0 the primary algorithm (the device's compressor), 1..3 the recompression algorithms. */
+#define TZ_STORE_PRIORITIES 4
+/* The clock of access times: seconds >= 0 fixes "now" at that second (below 2^32; for tests); a negative
+ * value returns to the system's boot-time clock. */
+TZ_API int32_t tz_store_set_clock(int32_t store, double seconds);
+/* zram's idle: age_seconds < 0 marks every stored page that is not same-filled idle ("all"); otherwise
+ * those whose last access is at least age_seconds old, clearing the mark of the others. Returns the
+ * number of pages marked idle. Reads and writes clear a page's mark. */
+TZ_API int32_t tz_store_mark_idle(int32_t store, double age_seconds);
+TZ_API int32_t tz_store_page_flags(int32_t store, int32_t first_page, int32_t n, uint8_t *flags_out);
+#define TZ_RECOMPRESS_IDLE 1
+#define TZ_RECOMPRESS_HUGE 2
+/* out[TZ_RECOMPRESS_OUT_SLOTS] of tz_store_recompress (doubles): */
+#define TZ_RECOMPRESS_OUT_CANDIDATES 0     /* pages the scan selected */
+#define TZ_RECOMPRESS_OUT_ATTEMPTED 1      /* pages recompression was tried on (each counts against max_pages) */
+#define TZ_RECOMPRESS_OUT_RECOMPRESSED 2   /* pages stored smaller with a secondary algorithm */
+#define TZ_RECOMPRESS_OUT_INCOMPRESSIBLE 3 /* pages newly marked incompressible */
+#define TZ_RECOMPRESS_OUT_SLOTS 4
+/*
+ * zram's recompress (rules: csrc/store/store_recompress.c). compressors[p] is the compressor handle of
+ * priority p (1..3; 0 = none; [0] is ignored); primary decodes the stored pages. Algorithms of priorities
+ * prio .. prio_max-1 are tried (1 <= prio < prio_max <= num_active <= 4, num_active = the number of
+ * algorithms configured, the primary included, as zram counts them). mode: TZ_RECOMPRESS_* (0 = every
+ * page). threshold: 0 or a length below TZ_STORE_HUGE_LEN. max_pages: -1 = no limit. A compressor with
+ * a dictionary cannot be a secondary one (reads decode every page with the primary's states).
+ * Returns TZ_OK, or a negative code (TZ_E_NO_MEMORY: the pool could not grow; the pages done so far stay
+ * recompressed, out counts them).
+ */
+TZ_API int32_t tz_store_recompress(int32_t store, int32_t primary, const int32_t *compressors, int32_t prio,
+                                   int32_t prio_max, int32_t num_active, int32_t mode, int32_t threshold,
+                                   double max_pages, double *out);
+
+/* ---- Writeback of the page store to a backing file (issue 12), after Linux 6.18's zram ---- */
+#define TZ_STORE_FLAG_WRITTEN_BACK 16 /* tz_store_page_flags: the page lives in the backing file */
+/* Opens path[0..path_len) (a regular file or a block device, read-write) as the store's backing file,
+ * once. Its size in 4096-byte blocks bounds the pages written back (block 0 is never used). On failure
+ * TZ_E_INVALID with errno_out[0] = the errno (ENOENT, EACCES, EISDIR, ENOTBLK, ...), or TZ_E_INVALID
+ * with 0 when a backing file is set already or the path is bad. Any size is taken, as zram does. */
+TZ_API int32_t tz_store_set_backing(int32_t store, const uint8_t *path, int32_t path_len, int32_t *errno_out);
+#define TZ_WRITEBACK_IDLE 1
+#define TZ_WRITEBACK_HUGE 2
+#define TZ_WRITEBACK_INCOMPRESSIBLE 4
+/* out[TZ_WRITEBACK_OUT_SLOTS] of tz_store_writeback (doubles): */
+#define TZ_WRITEBACK_OUT_WRITTEN 0 /* pages written back */
+#define TZ_WRITEBACK_OUT_FAILED 1  /* pages whose file write failed (left in memory, unchanged) */
+#define TZ_WRITEBACK_OUT_STOP 2    /* why it stopped early: 0 it did not, or TZ_WRITEBACK_STOP_* */
+#define TZ_WRITEBACK_OUT_SLOTS 4
+#define TZ_WRITEBACK_STOP_LIMIT 1 /* writeback_limit reached (zram: EIO) */
+#define TZ_WRITEBACK_STOP_FULL 2  /* no free block in the backing file (zram: ENOSPC) */
+/*
+ * zram's writeback. scans[3s .. 3s+3) = first page, end page (exclusive), mode (TZ_WRITEBACK_*; 0 = any)
+ * for s < scan_count, as zram's writeback_store scans once per page_index/type argument: the stored pages
+ * there that are not same-filled, not written back and match the mode are selected (each once), then
+ * decoded with the primary compressor and written to free blocks, largest first. With limit_enabled,
+ * limit_pages[0] is the writeback_limit in pages: each page written takes one, and at 0 it stops.
+ * Returns TZ_OK (the outcome in out), TZ_E_UNSUPPORTED without a backing file, TZ_E_INVALID for bad
+ * arguments (nothing done).
+ */
+TZ_API int32_t tz_store_writeback(int32_t store, int32_t primary, const int32_t *scans, int32_t scan_count,
+                                  int32_t limit_enabled, double *limit_pages, double *out);
+/* out[4]: blocks in use, blocks read, blocks written (zram's bd_stat, in 4 KiB units), blocks of the file. */
+TZ_API int32_t tz_store_backing_stats(int32_t store, double *out);
 
 #ifdef __cplusplus
 }

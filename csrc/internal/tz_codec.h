@@ -12,11 +12,23 @@
 
 typedef struct ZSTD_CCtx_s ZSTD_CCtx;
 typedef struct ZSTD_DCtx_s ZSTD_DCtx;
+typedef struct ZSTD_CDict_s ZSTD_CDict;
+typedef struct ZSTD_DDict_s ZSTD_DDict;
+
+/* A Zstandard dictionary digested once for one compression level (csrc/codec/zstd_dict.c); read-only
+ * afterwards, so every worker state of a compressor shares it. */
+typedef struct tz_zstd_dict {
+    ZSTD_CDict *cdict; /* made with the parameters libzstd picks for 4096-byte inputs, as Linux zram does */
+    ZSTD_DDict *ddict;
+    uint32_t id;       /* the dictionary ID every frame compressed with it carries (never 0) */
+    int out_of_memory; /* set while digesting when an allocation failed */
+} tz_zstd_dict;
 
 /* A compressor's validated configuration: algorithm TZ_ALGO_* and its normalised level. */
 typedef struct tz_codec_config {
     int32_t algorithm;
     int32_t level;
+    tz_zstd_dict *dict; /* TZ_ALGO_ZSTD only; NULL = none; owned by the compressor */
 } tz_codec_config;
 
 /* Everything one thread needs to compress and decompress pages; allocated once, reused per page. */
@@ -26,6 +38,7 @@ typedef struct tz_codec_state {
     ZSTD_CCtx *zstd_cctx; /* ZSTD and ADAPTIVE only, level set once */
     ZSTD_CCtx *zstd_fast_cctx; /* ADAPTIVE only: the fast level, literals stored without Huffman */
     ZSTD_DCtx *zstd_dctx; /* always: any compressor decodes any kind */
+    const tz_zstd_dict *dict; /* the configuration's dictionary (NULL = none): ZSTD pages use it both ways */
     uint8_t *scratch;     /* 2 * TZ_CODEC_BOUND: codec outputs, or a decode target that keeps failures invisible */
 } tz_codec_state;
 
@@ -41,11 +54,19 @@ int32_t tz_lz4_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst
                         int32_t acceleration);
 int32_t tz_lz4hc_compress(tz_codec_state *state, const uint8_t *page, uint8_t *dst, int32_t cap,
                           int32_t level);
-int32_t tz_zstd_compress(ZSTD_CCtx *cctx, const uint8_t *page, uint8_t *dst, int32_t cap);
-/* Decoders: TZ_OK when src decodes to exactly one page in out, else TZ_E_CORRUPTED. Never read outside
- * src[0..len) nor write outside out[0..4096). */
+/* With dict (NULL = none) the frame is compressed with the dictionary and carries its ID. */
+int32_t tz_zstd_compress(ZSTD_CCtx *cctx, const tz_zstd_dict *dict, const uint8_t *page, uint8_t *dst,
+                         int32_t cap);
+/* Decoders: TZ_OK when src decodes to exactly one page in out, else TZ_E_CORRUPTED (or, for a ZSTD frame
+ * naming a dictionary other than the state's, TZ_E_DICTIONARY). Never read outside src[0..len) nor write
+ * outside out[0..4096). */
 int32_t tz_lz4_decompress(const uint8_t *src, int32_t len, uint8_t *out);
 int32_t tz_zstd_decompress(tz_codec_state *state, const uint8_t *src, int32_t len, uint8_t *out);
+
+/* A dictionary from zstd-format bytes (magic, nonzero ID, entropy tables, content), copied and digested
+ * for `level`. TZ_OK and *out, TZ_E_INVALID (not such a dictionary) or TZ_E_NO_MEMORY. */
+int32_t tz_zstd_dict_new(const uint8_t *bytes, int32_t len, int32_t level, tz_zstd_dict **out);
+void tz_zstd_dict_free(tz_zstd_dict *dict);
 
 /* The adaptive choice for a page already known not to be same-filled: the output in state->scratch
  * (*result, *kind), or 0 (store RAW). */

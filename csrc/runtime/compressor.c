@@ -18,36 +18,59 @@ static void destroy(tz_compressor *c) {
     tz_pool_stop(&c->pool);
     tz_codec_state_destroy(&c->caller_state);
     pthread_mutex_destroy(&c->caller_mutex);
+    tz_zstd_dict_free(c->config.dict);
     free(c);
 }
 
-TZ_API int32_t tz_compressor_new(int32_t algorithm, int32_t level, int32_t threads, int32_t backend) {
-    tz_codec_config config;
-    int32_t status = tz_codec_config_make(algorithm, level, &config);
-    if (status != TZ_OK) return status;
+/* The checks of threads and backend every constructor makes before allocating anything. */
+static int32_t check_threads_backend(int32_t threads, int32_t backend, const tz_scan_ops **ops) {
     if (threads < 0 || threads > TZ_MAX_THREADS) return TZ_E_INVALID;
-    if (threads == 0) threads = tz_default_threads() < TZ_MAX_THREADS ? tz_default_threads() : TZ_MAX_THREADS;
-    const tz_scan_ops *ops = tz_scan_resolve(backend, &status);
-    if (ops == NULL) return status;
+    int32_t status = TZ_OK;
+    *ops = tz_scan_resolve(backend, &status);
+    return status;
+}
 
+/* A compressor for checked arguments. It owns config's dictionary from here on, also on failure. */
+static int32_t open_compressor(const tz_codec_config *config, int32_t threads, const tz_scan_ops *ops) {
+    if (threads == 0) threads = tz_default_threads() < TZ_MAX_THREADS ? tz_default_threads() : TZ_MAX_THREADS;
     tz_compressor *c = calloc(1, sizeof *c);
-    if (c == NULL) return TZ_E_NO_MEMORY;
-    c->config = config;
-    c->ops = ops;
-    if (tz_codec_state_init(&c->caller_state, &config) != TZ_OK) {
+    if (c == NULL || tz_codec_state_init(&c->caller_state, config) != TZ_OK) {
+        tz_zstd_dict_free(config->dict);
         free(c);
         return TZ_E_NO_MEMORY;
     }
+    c->config = *config;
+    c->ops = ops;
     pthread_mutex_init(&c->caller_mutex, NULL);
-    if (tz_pool_start(&c->pool, threads, &config) != TZ_OK) {
+    if (tz_pool_start(&c->pool, threads, config) != TZ_OK) {
         tz_codec_state_destroy(&c->caller_state);
         pthread_mutex_destroy(&c->caller_mutex);
+        tz_zstd_dict_free(config->dict);
         free(c);
         return TZ_E_NO_MEMORY;
     }
     int32_t handle = tz_handle_insert(&compressors, c);
     if (handle < 0) destroy(c);
     return handle;
+}
+
+TZ_API int32_t tz_compressor_new(int32_t algorithm, int32_t level, int32_t threads, int32_t backend) {
+    tz_codec_config config;
+    const tz_scan_ops *ops = NULL;
+    int32_t status = tz_codec_config_make(algorithm, level, &config);
+    if (status == TZ_OK) status = check_threads_backend(threads, backend, &ops);
+    return status != TZ_OK ? status : open_compressor(&config, threads, ops);
+}
+
+TZ_API int32_t tz_compressor_new_dict(int32_t algorithm, int32_t level, int32_t threads, int32_t backend,
+                                      const uint8_t *dict, int32_t dict_len) {
+    tz_codec_config config;
+    const tz_scan_ops *ops = NULL;
+    int32_t status = tz_codec_config_make(algorithm, level, &config);
+    if (status == TZ_OK && algorithm != TZ_ALGO_ZSTD) status = TZ_E_INVALID;
+    if (status == TZ_OK) status = check_threads_backend(threads, backend, &ops);
+    if (status == TZ_OK) status = tz_zstd_dict_new(dict, dict_len, config.level, &config.dict);
+    return status != TZ_OK ? status : open_compressor(&config, threads, ops);
 }
 
 TZ_API int32_t tz_compressor_free(int32_t handle) {

@@ -9,7 +9,9 @@
 void tz_store_free_page(tz_store *store, uint32_t page) {
     tz_store_entry *e = &store->table[page];
     if (e->kind == TZ_STORE_EMPTY) return;
-    if (e->kind == TZ_KIND_SAME) {
+    if (e->kind == TZ_STORE_WB) {
+        tz_store_release_block(store, e->value);
+    } else if (e->kind == TZ_KIND_SAME) {
         store->same_pages--;
         if (e->value == 0) store->zero_pages--;
     } else {
@@ -55,6 +57,7 @@ static int32_t store_object(tz_store *store, uint32_t page, uint8_t kind, const 
 void tz_store_commit_batch(tz_store *store, uint32_t first_page, int32_t n, const tz_store_batch *batch,
                      const uint8_t *skip, int32_t *out) {
     memset(out, 0, TZ_STORE_OUT_SLOTS * sizeof *out);
+    uint32_t now = tz_store_now(store);
     int32_t i = 0;
     for (; i < n; i++) {
         if (skip != NULL && skip[i]) continue;
@@ -77,6 +80,7 @@ void tz_store_commit_batch(tz_store *store, uint32_t first_page, int32_t n, cons
             if (kind == TZ_KIND_RAW) out[TZ_STORE_OUT_HUGE]++;
             if (batch->reasons != NULL && batch->reasons[i] == TZ_STORE_RAW_ENTROPY) out[TZ_STORE_OUT_ENTROPY]++;
         }
+        tz_store_accessed(&store->table[page], now);
         out[TZ_STORE_OUT_STORED]++;
     }
     out[TZ_STORE_OUT_DONE] = i;

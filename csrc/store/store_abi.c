@@ -27,6 +27,7 @@ static int32_t leave_with(int32_t handle, tz_store *store, int32_t result) {
 }
 
 static void destroy(tz_store *store) {
+    tz_store_drop_backing(store);
     tz_zs_pool_destroy(&store->pool);
     munmap(store->table, store->table_bytes);
     pthread_mutex_destroy(&store->mutex);
@@ -135,15 +136,24 @@ TZ_API int32_t tz_store_gather(int32_t handle, int32_t first, int32_t n, uint8_t
     if (store == NULL) return TZ_E_CLOSED;
     if (tz_store_check_range(store, first, n) != TZ_OK) return leave_with(handle, store, TZ_E_INVALID);
     int32_t cursor = 0;
+    uint32_t now = tz_store_now(store);
     for (int32_t i = 0; i < n; i++) {
-        const tz_store_entry *e = &store->table[first + i];
+        tz_store_entry *e = &store->table[first + i];
+        tz_store_accessed(e, now); /* the read of readAsync: its pages are decoded from this copy */
         uint64_t pattern = e->kind == TZ_KIND_SAME ? e->value : 0;
         memcpy(patterns + (size_t)i * 8, &pattern, 8);
         kinds[i] = e->kind == TZ_STORE_EMPTY ? TZ_KIND_SAME : e->kind;
         offsets[i] = cursor;
         sizes[i] = e->size;
-        if (e->size > 0) memcpy(arena + cursor, tz_zs_object(&store->pool, e->value, NULL), e->size);
-        cursor += e->size;
+        if (e->kind == TZ_STORE_WB) {
+            /* A written-back page travels as a RAW copy read from the backing file. */
+            kinds[i] = TZ_KIND_RAW;
+            sizes[i] = TZ_PAGE_SIZE;
+            if (tz_store_read_block(store, e->value, arena + cursor) != TZ_OK) return leave_with(handle, store, TZ_E_CORRUPTED);
+        } else if (e->size > 0) {
+            memcpy(arena + cursor, tz_zs_object(&store->pool, e->value, NULL), e->size);
+        }
+        cursor += sizes[i];
     }
     return leave_with(handle, store, cursor);
 }

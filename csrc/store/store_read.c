@@ -10,7 +10,8 @@
 
 typedef struct read_task {
     tz_task task;
-    const tz_store *store;
+    tz_store *store;
+    uint32_t now; /* each page read is accessed at this second */
     uint32_t first_page;
     int32_t n;
     uint8_t *out;
@@ -23,12 +24,14 @@ static void read_chunk(tz_task *task, int32_t chunk, tz_codec_state *state) {
     int32_t end = first + READ_CHUNK_PAGES < t->n ? first + READ_CHUNK_PAGES : t->n;
     int32_t failed = 0;
     for (int32_t i = first; i < end; i++) {
-        const tz_store_entry *e = &t->store->table[t->first_page + (uint32_t)i];
+        tz_store_entry *e = &t->store->table[t->first_page + (uint32_t)i];
         uint8_t *page = t->out + (size_t)i * TZ_PAGE_SIZE;
         int32_t status;
         if (e->kind == TZ_STORE_EMPTY) {
             memset(page, 0, TZ_PAGE_SIZE);
             status = TZ_OK;
+        } else if (e->kind == TZ_STORE_WB) {
+            status = tz_store_read_block(t->store, e->value, page);
         } else if (e->kind == TZ_KIND_SAME) {
             uint8_t pattern[8];
             memcpy(pattern, &e->value, 8);
@@ -40,6 +43,8 @@ static void read_chunk(tz_task *task, int32_t chunk, tz_codec_state *state) {
         if (status != TZ_OK) {
             memset(page, 0, TZ_PAGE_SIZE);
             failed++;
+        } else {
+            tz_store_accessed(e, t->now); /* each chunk owns its pages: no two threads touch one entry */
         }
     }
     if (failed > 0) __atomic_fetch_add(&t->failed, failed, __ATOMIC_RELAXED);
@@ -54,7 +59,7 @@ TZ_API int32_t tz_store_read(int32_t handle, int32_t compressor, int32_t first_p
     tz_store *store = tz_store_enter(handle);
     int32_t status = store == NULL ? TZ_E_CLOSED : tz_store_check_range(store, first_page, n);
     if (status == TZ_OK && n > 0) {
-        read_task t = {.store = store, .first_page = (uint32_t)first_page, .n = n, .out = out};
+        read_task t = {.store = store, .now = tz_store_now(store), .first_page = (uint32_t)first_page, .n = n, .out = out};
         t.task.chunk_count = (n + READ_CHUNK_PAGES - 1) / READ_CHUNK_PAGES;
         t.task.run_chunk = read_chunk;
         tz_pool_run(&c->pool, &t.task);

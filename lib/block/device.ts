@@ -4,11 +4,14 @@
 import { MAX_BATCH_PAGES, PAGE_SIZE } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
 import type { BatchLike } from "../compressor/batch.ts";
+import type { Algorithm } from "../compressor/algorithm.ts";
 import type { Compressor } from "../compressor/compressor.ts";
 import { compressOnGpu, type GpuPageCompressor, isGpuPageCompressor, routesToGpu } from "./gpu_route.ts";
 import { checkLevel } from "./level.ts";
 import { PageStore, refusalError, Refusal, type RequestSpace, RequestSpaces, type StoreOutcome } from "./native_store.ts";
 import { type PageRange, pageRange, requireBytes } from "./range.ts";
+import { Recompression, type RecompressOptions, type RecompressResult } from "./recompression.ts";
+import { type BackingStats, Writeback, type WritebackOptions, type WritebackResult } from "./writeback.ts";
 import { type BlockDeviceStats, DeviceCounters, snapshotStats } from "./stats.ts";
 
 /** zsmalloc's huge class (3632) less zram's 7 handle bytes: a compressed page this long or longer is
@@ -30,7 +33,16 @@ export interface BlockDeviceOptions {
   /** A GPU (e.g. a GpuBatchCompressor) for the writes that selectBackend assigns to it; a failed GPU
    * batch is redone on the CPU and counted in stats().gpuFallbacks. The device does not close it. */
   gpu?: GpuPageCompressor;
+  /** The clock of page access times for idle tracking, in seconds (whole or not; read at each read,
+   * write and markIdle). Default: the system's boot-time clock, read by the library. For tests. */
+  clock?: () => number;
+  /** A file or block device for writeback (zram's backing_dev): its size in 4 KiB blocks, less one, is
+   * the most pages it holds. Opened read-write when the device is made. */
+  backingFile?: string;
 }
+
+/** Largest clock value: access times are 32-bit seconds, as in zram. */
+const CLOCK_LIMIT = 2 ** 32;
 
 type DeviceCodec = Pick<Compressor, "nativeHandle" | "decompressBatchAsync" | "backend" | "algorithm">;
 
@@ -62,6 +74,9 @@ export class BlockDevice {
   #counters = new DeviceCounters();
   /** Async writes commit in the order they were issued: each waits for the one before. */
   #commitTail: Promise<void> = Promise.resolve();
+  #clock: (() => number) | undefined;
+  #recompression = new Recompression();
+  #writeback = new Writeback();
 
   /**
    * A device of sizeBytes (a positive multiple of 4096, at most MAX_DEVICE_PAGES pages) compressing with
@@ -85,6 +100,9 @@ export class BlockDevice {
     if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 8)) {
       throw new TruenoError("InvalidInput", `entropyThreshold ${threshold} is not a number in 0..8`);
     }
+    if (options.clock !== undefined && typeof options.clock !== "function") {
+      throw new TruenoError("InvalidInput", "clock must be a function returning seconds");
+    }
     if (options.gpu !== undefined && !isGpuPageCompressor(options.gpu)) {
       throw new TruenoError("InvalidInput", "gpu must have a compressBatch(pages, rawThreshold) method");
     }
@@ -94,8 +112,15 @@ export class BlockDevice {
     this.#codec = compressor;
     this.#simd = compressor.backend() !== "scalar";
     this.#gpu = options.gpu;
+    this.#clock = options.clock;
     this.#store = new PageStore(this.pageCount);
-    this.setMemLimit(options.memLimit ?? 0);
+    try {
+      this.setMemLimit(options.memLimit ?? 0);
+      if (options.backingFile !== undefined) this.#writeback.open(this.#store, options.backingFile);
+    } catch (e) {
+      this.#store.close();
+      throw e;
+    }
   }
 
   /** The pool memory limit in bytes (a multiple of 4096; 0 = none). */
@@ -134,6 +159,7 @@ export class BlockDevice {
     const ticket = ++this.#tickets;
     const space = this.#spaces.take(range.pageCount);
     try {
+      this.#tick();
       const onGpu = this.#gpuBatch(range, data);
       const outcome = onGpu !== undefined
         ? this.#commitBatch(range, onGpu, space, space.skip.fill(0, 0, range.pageCount))
@@ -183,6 +209,7 @@ export class BlockDevice {
         if (result.status === "rejected") throw result.reason;
         const onGpu = result.value;
         const skip = this.#skips(range, ticket, space);
+        this.#tick();
         const outcome = onGpu !== undefined
           ? this.#commitBatch(range, onGpu, space, skip)
           : this.#store.commit(range.firstPage, space.batch(range.pageCount), space.reasons, skip, space.outcome);
@@ -207,6 +234,7 @@ export class BlockDevice {
     const range = this.#request(offset, requireBytes(out, "read").length, "read");
     if (range.pageCount === 0) return;
     this.#countRead(range);
+    this.#tick();
     const failed = this.#store.read(this.#codec.nativeHandle(), range.firstPage, range.pageCount, out);
     if (failed > 0) {
       this.#counters.failedReads++;
@@ -224,6 +252,7 @@ export class BlockDevice {
     this.#countRead(range);
     const space = this.#spaces.take(range.pageCount);
     try {
+      this.#tick();
       await this.#codec.decompressBatchAsync(this.#store.gather(range.firstPage, range.pageCount, space), out);
     } catch (e) {
       this.#counters.failedReads++;
@@ -259,11 +288,92 @@ export class BlockDevice {
    * same-filled page whose pattern is zero, 2 = anything else stored.
    */
   pageStates(firstPage: number, count: number): Uint8Array {
+    this.#checkPages(firstPage, count, "pageStates");
+    return this.#store.pageStates(firstPage, count);
+  }
+
+  #checkPages(firstPage: number, count: number, what: string): void {
     if (!Number.isSafeInteger(firstPage) || !Number.isSafeInteger(count) || firstPage < 0 || count < 0 ||
       firstPage + count > this.pageCount) {
-      throw new TruenoError("InvalidInput", `pageStates: pages ${firstPage}+${count} are not inside the device (${this.pageCount} pages)`);
+      throw new TruenoError("InvalidInput", `${what}: pages ${firstPage}+${count} are not inside the device (${this.pageCount} pages)`);
     }
-    return this.#store.pageStates(firstPage, count);
+  }
+
+  /**
+   * zram's idle: marks every stored page idle ("all", the default), or with a number of seconds, the
+   * pages not read or written for that long (and clears the mark of the others). Same-filled pages are
+   * never idle. A read or write clears a page's mark. Returns the number of idle pages.
+   */
+  markIdle(age: number | "all" = "all"): number {
+    if (age !== "all" && (typeof age !== "number" || !Number.isInteger(age) || age < 0 || age >= CLOCK_LIMIT)) {
+      throw new TruenoError("InvalidInput", `markIdle: age ${String(age)} is not "all" or whole seconds below 2^32`);
+    }
+    this.#tick();
+    return this.#store.markIdle(age === "all" ? -1 : age);
+  }
+
+  /**
+   * One byte per page from firstPage: bit 0 idle, bit 1 incompressible (recompression made it no
+   * smaller), bits 2-3 the priority of the algorithm that stored it (0 the device's compressor, 1..3 a
+   * recompression algorithm).
+   */
+  pageFlags(firstPage: number, count: number): Uint8Array {
+    this.#checkPages(firstPage, count, "pageFlags");
+    return this.#store.pageFlags(firstPage, count);
+  }
+
+  /** zram's recomp_algorithm: the algorithm of a priority 1..3 (null removes it). Pages recompressed
+   * with it stay readable after a change: each page decodes by its stored kind. */
+  setRecompressAlgorithm(priority: number, algorithm: Algorithm | null): void {
+    this.#recompression.set(priority, algorithm);
+  }
+
+  /** The recompression algorithms of priorities 1..3 (undefined where none). */
+  recompressAlgorithms(): (Algorithm | undefined)[] {
+    return this.#recompression.algorithms();
+  }
+
+  /** zram's recompress with the algorithms set by setRecompressAlgorithm (rules: csrc/store/store_recompress.c). */
+  recompress(options: RecompressOptions = {}): RecompressResult {
+    return this.#recompression.run(this.#store, this.#codec.nativeHandle(), options);
+  }
+
+  /** The backing file given at construction, or null. */
+  get backingFile(): string | null {
+    return this.#writeback.path;
+  }
+
+  /**
+   * zram's writeback: the selected pages (every stored one, or by type: idle, huge, huge_idle,
+   * incompressible; or `scans` of page ranges) are written to the backing file, largest first, and
+   * leave the pool; they read back from the file until overwritten or discarded (rules:
+   * csrc/store/store_backing.c). Unsupported without a backing file.
+   */
+  writeback(options: WritebackOptions = {}): WritebackResult {
+    return this.#writeback.run(this.#store, this.#codec.nativeHandle(), this.pageCount, options);
+  }
+
+  /** zram's writeback_limit: pages writeback may still write while the limit is enabled. */
+  get writebackLimit(): number {
+    return this.#writeback.limit;
+  }
+
+  set writebackLimit(pages: number) {
+    this.#writeback.limit = pages;
+  }
+
+  /** zram's writeback_limit_enable. */
+  get writebackLimitEnabled(): boolean {
+    return this.#writeback.limitEnabled;
+  }
+
+  set writebackLimitEnabled(on: boolean) {
+    this.#writeback.limitEnabled = on;
+  }
+
+  /** zram's bd_stat (4 KiB pages) and the size of the backing file in blocks. */
+  backingStats(): BackingStats {
+    return this.#store.backingStats();
   }
 
   /** A frozen snapshot of the counters. */
@@ -274,6 +384,17 @@ export class BlockDevice {
   /** Frees the device's native store now (otherwise when the device is collected); later calls throw. */
   close(): void {
     this.#store.close();
+    this.#recompression.close();
+  }
+
+  /** With an injected clock, hands its current second to the store before an access. */
+  #tick(): void {
+    if (this.#clock === undefined) return;
+    const now = this.#clock();
+    if (typeof now !== "number" || !(now >= 0 && now < CLOCK_LIMIT)) {
+      throw new TruenoError("InvalidInput", `clock() returned ${String(now)}, not seconds in 0..2^32`);
+    }
+    this.#store.setClock(Math.floor(now));
   }
 
   #request(offset: number, length: number, what: string): PageRange {

@@ -226,6 +226,60 @@ export class PageStore {
     };
   }
 
+  /** Fixes the clock of access times at `seconds` (a whole number), or returns to the system clock (-1). */
+  setClock(seconds: number): void {
+    checkStatus(this.#sym.tz_store_set_clock(this.#handle, seconds), "clock");
+  }
+
+  /** zram's idle: every stored page (age -1), or those not accessed for `age` seconds; returns how many
+   * are idle now. */
+  markIdle(age: number): number {
+    return checkStatus(this.#sym.tz_store_mark_idle(this.#handle, age), "markIdle");
+  }
+
+  /** TZ_STORE_FLAG_* and the priority, one byte per page. */
+  pageFlags(firstPage: number, n: number): Uint8Array {
+    const flags = new Uint8Array(n);
+    checkStatus(this.#sym.tz_store_page_flags(this.#handle, firstPage, n, flags), "pageFlags");
+    return flags;
+  }
+
+  /** tz_store_recompress; out receives its four counts (also when it fails part-way). */
+  recompress(primary: number, compressors: Int32Array, prio: number, prioMax: number, numActive: number,
+    mode: number, threshold: number, maxPages: number, out: Float64Array): void {
+    checkStatus(
+      this.#sym.tz_store_recompress(
+        this.#handle, primary, compressors, prio, prioMax, numActive, mode, threshold, maxPages, out,
+      ),
+      "recompress",
+    );
+  }
+
+  /** Opens the backing file of writeback; returns 0, or the errno the system gave (ENOENT's 2, ...). */
+  setBacking(path: string): number {
+    const bytes = new TextEncoder().encode(path);
+    const errno = new Int32Array(1);
+    const status = this.#sym.tz_store_set_backing(this.#handle, bytes, bytes.length, errno);
+    if (status === 0) return 0;
+    if (errno[0] > 0) return errno[0];
+    return checkStatus(status, "backing file");
+  }
+
+  /** tz_store_writeback; limit[0] is the writeback limit in pages (taken from when enabled). */
+  writeback(primary: number, scans: Int32Array, limitEnabled: boolean, limit: Float64Array, out: Float64Array): void {
+    checkStatus(
+      this.#sym.tz_store_writeback(this.#handle, primary, scans, scans.length / 3, limitEnabled ? 1 : 0, limit, out),
+      "writeback",
+    );
+  }
+
+  /** Blocks in use, read and written (zram's bd_stat), and the blocks of the backing file. */
+  backingStats(): { blocksUsed: number; reads: number; writes: number; blocks: number } {
+    const out = new Float64Array(4);
+    checkStatus(this.#sym.tz_store_backing_stats(this.#handle, out), "backingStats");
+    return { blocksUsed: out[0], reads: out[1], writes: out[2], blocks: out[3] };
+  }
+
   /** Frees the native store at once (otherwise when the store is collected). */
   close(): void {
     if (this.#handle === 0) return;

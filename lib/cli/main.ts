@@ -16,6 +16,7 @@ import { useLibraryBesideExecutable } from "./library.ts";
 import { runServe } from "./serve.ts";
 import { runStat } from "./stat.ts";
 import { runTop } from "./top.ts";
+import { runTrainDict } from "./train-dict.ts";
 import { UsageError } from "./usage-error.ts";
 import { runZramctl } from "./zramctl.ts";
 
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   serve: { summary: "serve a compressed RAM block device over NBD (Unix socket or TCP)", run: runServe },
   stat: { summary: "print mm_stat, io_stat and zramctl of a running 'serve' (--socket PATH)", run: runStat },
   zramctl: { summary: "store pages in an emulated zram device and print it the way zramctl does", run: runZramctl },
+  "train-dict": { summary: "train a Zstandard dictionary on a pages file or a live process's pages", run: runTrainDict },
 };
 
 export const MAIN_HELP = `Usage: trueno-zram <command> [options]

@@ -1,5 +1,6 @@
 import { Algo } from "../ffi/abi.ts";
 import { TruenoError } from "../ffi/errors.ts";
+import { checkDictionaryFormat, dictionaryId } from "./dictionary-format.ts";
 
 /** A codec's name; Algorithm's static members say what each does. */
 export type AlgorithmName = "lz4" | "lz4hc" | "zstd" | "adaptive" | "none";
@@ -20,6 +21,16 @@ const CODES: Record<AlgorithmName, number> = {
   adaptive: Algo.Adaptive,
   none: Algo.None,
 };
+
+/** Options of Algorithm.Zstd. */
+export interface ZstdOptions {
+  /**
+   * A zstd-format dictionary (from trainDictionary, `trueno-zram train-dict` or `zstd --train`): every
+   * page the compressor stores as Zstandard is compressed and decompressed with it, and carries its ID.
+   * The bytes are copied.
+   */
+  readonly dictionary?: Uint8Array;
+}
 
 /**
  * A compression algorithm with its level. Levels are checked when the algorithm is made:
@@ -43,18 +54,42 @@ export class Algorithm {
     return new Algorithm("lz4hc", level);
   }
 
-  /** Zstandard, level 1..19 (default 1). */
-  static Zstd(level: number = LEVELS.zstd.default): Algorithm {
-    return new Algorithm("zstd", level);
+  /**
+   * Zstandard, level 1..19 (default 1), optionally with a dictionary. InvalidInput for bytes that are not
+   * a zstd-format dictionary (magic number and a nonzero ID; the tables are checked when a compressor is
+   * built).
+   */
+  static Zstd(level: number = LEVELS.zstd.default, options?: ZstdOptions): Algorithm {
+    const dictionary = options?.dictionary;
+    if (dictionary === undefined) return new Algorithm("zstd", level);
+    checkDictionaryFormat(dictionary);
+    return new Algorithm("zstd", level, dictionary.slice());
   }
 
-  private constructor(readonly name: AlgorithmName, readonly level: number) {
+  /** This algorithm's own copy of its dictionary, never handed out. */
+  readonly #dictionary: Uint8Array | undefined;
+
+  private constructor(readonly name: AlgorithmName, readonly level: number, dictionary?: Uint8Array) {
     if (!this.isValid()) {
       const range = LEVELS[name];
       const what = name === "lz4" ? "acceleration" : "level";
-      throw new TruenoError("InvalidInput", `${name} ${what} ${String(level)} is not an integer in ${range.min}..${range.max}`);
+      throw new TruenoError(
+        "InvalidInput",
+        `${name} ${what} ${String(level)} is not an integer in ${range.min}..${range.max}`,
+      );
     }
+    this.#dictionary = dictionary;
     Object.freeze(this);
+  }
+
+  /** A copy of the Zstandard dictionary, or undefined when there is none. */
+  get dictionary(): Uint8Array | undefined {
+    return this.#dictionary?.slice();
+  }
+
+  /** The dictionary's ID, which every page compressed with it carries; 0 when there is none. */
+  get dictionaryId(): number {
+    return this.#dictionary === undefined ? 0 : dictionaryId(this.#dictionary);
   }
 
   /** Whether the level is an integer within the algorithm's range. */
@@ -70,11 +105,18 @@ export class Algorithm {
 
   /** Whether `other` is the same codec at the same level. */
   equals(other: Algorithm): boolean {
-    return other instanceof Algorithm && other.name === this.name && other.level === this.level;
+    return other instanceof Algorithm && other.name === this.name && other.level === this.level &&
+      sameBytes(other.#dictionary, this.#dictionary);
   }
 
   /** The codec's name, with its level where it has levels: "zstd(3)", "lz4(1)", "none". */
   toString(): string {
+    if (this.#dictionary !== undefined) return `${this.name}(${this.level}, dictionary ${this.dictionaryId})`;
     return LEVELS[this.name].max > 0 ? `${this.name}(${this.level})` : this.name;
   }
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

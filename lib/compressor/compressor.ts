@@ -7,6 +7,7 @@ import { Algorithm } from "./algorithm.ts";
 import { type ArenaStorage, BatchArena, lendStorage, returnStorage } from "./arena.ts";
 import { type BatchLike, checkBatchLike, CompressedBatch } from "./batch.ts";
 import { int32Length, requirePage, requireOutput, requirePages } from "./input.ts";
+import { openNativeCompressor } from "./native-open.ts";
 import { codeOfKind, kindOfCode } from "./kind.ts";
 import { type BatchOptions, type CompressOptions, DEFAULT_OPTIONS, resolveOptions, targetArena } from "./options.ts";
 import { CompressedPage, storedPage } from "./page.ts";
@@ -72,10 +73,7 @@ export class Compressor {
     }
     this.algorithm = algorithm;
     this.#lib = nativeLibrary();
-    this.#handle = checkStatus(
-      this.#lib.symbols.tz_compressor_new(algorithm.code(), algorithm.level, threads, backend),
-      "creating a compressor",
-    );
+    this.#handle = openNativeCompressor(this.#lib, algorithm, threads, backend);
     finalizer.register(this, this.#handle, this);
   }
 

@@ -1,7 +1,7 @@
 // The constants of csrc/include/trueno_zram.h, mirrored once. Keep in step with the header.
 
 /** The header's TZ_ABI_VERSION this module was written against; checked when the library loads. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** Bytes in a page: every page compressed, stored or read is this long. */
 export const PAGE_SIZE = 4096;
@@ -26,6 +26,8 @@ export const Status = {
   GpuFailed: -8,
   /** TZ_E_LIMIT: a process-wide limit (open compressors, outstanding async jobs, GPU contexts). */
   Limit: -9,
+  /** TZ_E_DICTIONARY: a Zstandard page names a dictionary the decoding compressor does not hold. */
+  Dictionary: -10,
 } as const;
 
 /** Requested algorithms (compressor configuration). */
@@ -68,3 +70,6 @@ export const MAX_HANDLES = 65535;
 export const MAX_GPU_CONTEXTS = 64;
 /** Largest length an int32 FFI argument carries; longer buffers are only ever passed clamped to it. */
 export const MAX_FFI_LENGTH = 0x7fffffff;
+
+/** TZ_DICT_MIN_BYTES: the smallest dictionary capacity the trainer accepts. */
+export const DICT_MIN_BYTES = 256;

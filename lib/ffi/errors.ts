@@ -13,6 +13,7 @@ export type TruenoErrorCode =
   | "GpuError"
   | "OutOfMemory"
   | "LimitExceeded"
+  | "DictionaryMismatch"
   | "Closed"
   | "LibraryNotFound"
   | "AbiMismatch";
@@ -52,13 +53,24 @@ export function codeOfStatus(status: number | undefined): TruenoErrorCode {
       return "Closed";
     case Status.GpuFailed:
       return "GpuError";
+    case Status.Dictionary:
+      return "DictionaryMismatch";
     default:
       throw new TruenoError("AbiMismatch", `the library returned the unknown status ${status}`);
   }
 }
 
+/** What a status means where its code alone does not say it. */
+const EXPLANATIONS: Partial<Record<number, string>> = {
+  [Status.Dictionary]: "a Zstandard page names a dictionary (by its ID) that this compressor does not hold",
+};
+
 /** Returns a non-negative status as is; throws the matching TruenoError for a negative one. */
 export function checkStatus(status: number, what: string): number {
   if (status >= 0) return status;
-  throw new TruenoError(codeOfStatus(status), `${what} failed (status ${status})`);
+  const why = EXPLANATIONS[status];
+  throw new TruenoError(
+    codeOfStatus(status),
+    `${what} failed (status ${status}${why === undefined ? "" : `: ${why}`})`,
+  );
 }

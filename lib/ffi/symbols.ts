@@ -122,6 +122,28 @@ export const symbols = {
     parameters: ["i32", "i32", "i32", "buffer", "i32", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",
   },
+
+  // Zstandard dictionaries (issue 12): (algorithm, level, threads, backend, dict, dict_len)
+  tz_compressor_new_dict: { parameters: ["i32", "i32", "i32", "i32", "buffer", "i32"], result: "i32" },
+  // (pages, n, dict_out, dict_cap)
+  tz_zstd_train_dictionary: { parameters: ["buffer", "i32", "buffer", "i32"], result: "i32" },
+  // Idle tracking and recompression of the page store (issue 12): (store, seconds; < 0 = system clock)
+  tz_store_set_clock: { parameters: ["i32", "f64"], result: "i32" },
+  // (store, age_seconds; < 0 = all)
+  tz_store_mark_idle: { parameters: ["i32", "f64"], result: "i32" },
+  // (store, first_page, n, flags_out)
+  tz_store_page_flags: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // (store, primary, compressors[4], prio, prio_max, num_active, mode, threshold, max_pages, out[4 doubles])
+  tz_store_recompress: {
+    parameters: ["i32", "i32", "buffer", "i32", "i32", "i32", "i32", "i32", "f64", "buffer"],
+    result: "i32",
+  },
+  // Writeback to a backing file: (store, path, path_len, errno_out[1])
+  tz_store_set_backing: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
+  // (store, primary, scans[3 per scan], scan_count, limit_enabled, limit_pages[1 double], out[4 doubles])
+  tz_store_writeback: { parameters: ["i32", "i32", "buffer", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  // (store, out[4 doubles])
+  tz_store_backing_stats: { parameters: ["i32", "buffer"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
 
 export type SymbolName = keyof typeof symbols;

@@ -4,13 +4,13 @@ import { kstrtoint } from "./kstrto.ts";
 
 const isSpace = (ch: string | undefined) => ch !== undefined && " \t\n\v\f\r".includes(ch);
 
-function skipSpaces(s: string, at: number): number {
+export function skipSpaces(s: string, at: number): number {
   while (isSpace(s[at])) at++;
   return at;
 }
 
 /** lib/cmdline.c next_arg: one token (double quotes group spaces); value null without "=". */
-function nextArg(s: string, at: number): { param: string; value: string | null; next: number } {
+export function nextArg(s: string, at: number): { param: string; value: string | null; next: number } {
   let inQuote = false;
   let quoted = false;
   if (s[at] === '"') {

@@ -8,7 +8,18 @@ export type SysfsErrno =
   | "ENOENT"
   | "ENOSPC"
   | "EIO"
-  | "ENOMEM";
+  | "ENOMEM"
+  // writeback and backing_dev (CONFIG_ZRAM_WRITEBACK): the system's answers to opening the file
+  | "ENODEV"
+  | "ENOTBLK"
+  | "EISDIR"
+  | "ENOTDIR"
+  | "EPERM"
+  | "ENXIO"
+  | "EFBIG"
+  | "EROFS"
+  | "ENAMETOOLONG"
+  | "ELOOP";
 
 /** A failed attribute read or write: `errno` is what the kernel would have returned. */
 export class SysfsError extends Error {

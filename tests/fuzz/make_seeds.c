@@ -4,7 +4,8 @@
  *   make_seeds CORPUS_DIR OUT_DIR     writes OUT_DIR/<target>/seed-N for every target
  * Per sampled page: LZ4 (liblz4 and the GPU step), ZSTD, RAW and SAME stored pages for fuzz_page_decode;
  * the LZ4 blocks and the page itself for fuzz_gpu_step; the page for fuzz_compress; and batches of a few
- * such pages for fuzz_batch_decode.
+ * such pages for fuzz_batch_decode. Also ZSTD pages compressed with a dictionary (trained on the file's
+ * first pages), whose frames carry its ID: the decoder must refuse them as TZ_E_DICTIONARY.
  */
 #include <errno.h>
 #include <lz4.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zdict.h>
 #include <zstd.h>
 
 #include "../../csrc/gpu/lz4_page_step.h"
@@ -95,6 +97,26 @@ static void batch_seed(const uint8_t *pages, int rotate) {
   write_seed("fuzz_batch_decode", out, len, NULL, 0);
 }
 
+/* ZSTD pages of file f compressed with a dictionary trained on its first DICT_TRAIN pages. */
+#define DICT_TRAIN 256
+#define DICT_SEEDS 8
+static void dictionary_seeds(const corpus_file *f) {
+  static uint8_t dict[16384];
+  static size_t sizes[DICT_TRAIN];
+  if (f->count < DICT_TRAIN + DICT_SEEDS) return;
+  for (size_t i = 0; i < DICT_TRAIN; i++) sizes[i] = TZ_PAGE_SIZE;
+  size_t dict_len = ZDICT_trainFromBuffer(dict, sizeof dict, f->pages, sizes, DICT_TRAIN);
+  if (ZDICT_isError(dict_len)) return; /* too alike to train on: no dictionary seeds from this file */
+  ZSTD_CCtx *cctx = ZSTD_createCCtx();
+  uint8_t header[9] = {TZ_KIND_ZSTD}, stored[TZ_PAGE_SIZE * 2];
+  for (size_t i = 0; i < DICT_SEEDS; i++) {
+    const uint8_t *page = f->pages + (DICT_TRAIN + i) * TZ_PAGE_SIZE;
+    size_t n = ZSTD_compress_usingDict(cctx, stored, sizeof stored, page, TZ_PAGE_SIZE, dict, dict_len, 1);
+    if (!ZSTD_isError(n)) write_seed("fuzz_page_decode", header, sizeof header, stored, n);
+  }
+  ZSTD_freeCCtx(cctx);
+}
+
 /* Sequence-mode inputs of fuzz_gpu_step (one literal, then a match ending near the page's end). */
 static void sequence_seeds(void) {
   for (int32_t end = 4084; end <= 4096; end++) {
@@ -114,6 +136,7 @@ int main(int argc, char **argv) {
   corpus c;
   if (corpus_load(argv[1], &c) != 0) return 1;
   for (size_t f = 0; f < c.file_count; f++) {
+    dictionary_seeds(&c.files[f]);
     size_t step = c.files[f].count / PAGES_PER_FILE + 1;
     for (size_t p = 0; p < c.files[f].count; p += step) {
       page_seeds(c.files[f].pages + p * TZ_PAGE_SIZE);

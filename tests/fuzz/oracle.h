@@ -4,7 +4,8 @@
  *   LZ4 / GPU_LZ4: liblz4 rebuilds exactly 4096 bytes, and no match has offset 0 (the LZ4 format calls
  *                  that corrupt; liblz4 does not check it);
  *   ZSTD:          one standard frame (magic 0xFD2FB528, no legacy or skippable frame) spanning the input,
- *                  declaring 4096 bytes, that libzstd rebuilds;
+ *                  declaring 4096 bytes, that libzstd rebuilds; a frame naming a dictionary is
+ *                  TZ_E_DICTIONARY (the fuzzed compressors have none);
  *   RAW:           exactly 4096 bytes; SAME: no bytes, the 8-byte pattern 512 times;
  *   anything else: TZ_E_INVALID.
  */
@@ -30,7 +31,7 @@
     }                                                                           \
   } while (0)
 
-/* TZ_OK with the page in out, TZ_E_CORRUPTED or TZ_E_INVALID, by the reference libraries. */
+/* TZ_OK with the page in out, TZ_E_CORRUPTED, TZ_E_DICTIONARY or TZ_E_INVALID, by the reference libraries. */
 static inline int32_t oracle_decode(int32_t kind, const uint8_t *src, int32_t len, const uint8_t pattern[8],
                                     uint8_t *out) {
   switch (kind) {
@@ -56,6 +57,7 @@ static inline int32_t oracle_decode(int32_t kind, const uint8_t *src, int32_t le
     if (magic != ZSTD_MAGICNUMBER || ZSTD_findFrameCompressedSize(src, (size_t)len) != (size_t)len ||
         ZSTD_getFrameContentSize(src, (size_t)len) != TZ_PAGE_SIZE)
       return TZ_E_CORRUPTED;
+    if (ZSTD_getDictID_fromFrame(src, (size_t)len) != 0) return TZ_E_DICTIONARY;
     return ZSTD_decompress(out, TZ_PAGE_SIZE, src, (size_t)len) == TZ_PAGE_SIZE ? TZ_OK : TZ_E_CORRUPTED;
   }
   default:

@@ -45,5 +45,8 @@ void tests_decoder_rules(void);
 void tests_pool(void);
 void tests_zs_pool(void);
 void tests_store(void);
+void tests_dictionary(void);
+void tests_store_postprocess(void);
+void tests_store_writeback(void);
 
 #endif

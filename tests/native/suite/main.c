@@ -23,6 +23,9 @@ int main(int argc, char **argv) {
     tests_pool();
     tests_zs_pool();
     tests_store();
+    tests_dictionary();
+    tests_store_postprocess();
+    tests_store_writeback();
     corpus_free(&tz_corpus);
     return tz_test_summary();
 }
