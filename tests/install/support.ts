@@ -4,7 +4,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import process from "node:process";
 import { repoRoot, runtime } from "../harness.ts";
 
@@ -81,7 +81,11 @@ export async function inFreshProject(
 /** A fresh directory under the system temp folder, optionally filled with a copy of `fromExample`. */
 export function freshProject(fromExample?: string): string {
   const dir = mkdtempSync(join(tmpdir(), "trueno-install-"));
-  if (fromExample !== undefined) cpSync(join(repoRoot, "examples", fromExample), dir, { recursive: true });
+  if (fromExample !== undefined) {
+    // What a user copies: the example's own files, never packages an earlier run installed beside them.
+    const filter = (src: string) => basename(src) !== "node_modules";
+    cpSync(join(repoRoot, "examples", fromExample), dir, { recursive: true, filter });
+  }
   return dir;
 }
 
