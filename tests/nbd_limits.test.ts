@@ -3,8 +3,25 @@
 import { Algorithm, BlockDevice, CompressorBuilder } from "../mod.ts";
 import { ExportIo, ZERO_PIECE_BYTES } from "../lib/nbd/export_io.ts";
 import { expect, test } from "./harness.ts";
+import net from "node:net";
+import { Cmd, IHAVEOPT, Opt, Rep } from "../lib/nbd/constants.ts";
+import { concat } from "../lib/nbd/bytes.ts";
+import { withServer } from "./nbd/fixture.ts";
+import { infoData, RawClient } from "./nbd/raw_client.ts";
 
 const PAGE = 4096;
+
+/** Resolves true once the socket is closed, false if it is still open after ms. */
+function closedWithin(socket: net.Socket, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve(true);
+    const timer = setTimeout(() => resolve(false), ms);
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
 
 test("nbd WRITE_ZEROES with NO_HOLE stores zero pages piecewise, never a buffer the request's size", async () => {
   const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).threads(1).build();
@@ -39,3 +56,53 @@ test("nbd WRITE_ZEROES with NO_HOLE stores zero pages piecewise, never a buffer 
     compressor.close();
   }
 });
+
+test("nbd handshake: an error reply quotes at most the start of an unknown export name", () =>
+  withServer({ size: 1 << 20 }, async ({ socket }) => {
+    const c = await RawClient.connect(socket);
+    try {
+      await c.greet();
+      const reply = (await c.optionReplies(Opt.Info, infoData("\u00e9".repeat(2048))))[0]!;
+      expect(reply.type).toBe(Rep.ErrUnknown);
+      expect(reply.data.length < 200, `error reply of ${reply.data.length} bytes`).toBe(true);
+    } finally {
+      c.close();
+    }
+  }));
+
+test("nbd handshake: a client flooding options without reading replies is cut off", () =>
+  withServer({ size: 1 << 20, serve: { handshakeTimeoutMs: 60_000 } }, async ({ socket }) => {
+    const s = net.connect(socket);
+    s.on("error", () => {});
+    await new Promise((resolve) => s.once("connect", resolve));
+    s.pause(); // never reads a reply; 8192 options is twice what a handshake may send
+    s.write(new Uint8Array([0, 0, 0, 3]));
+    const data = infoData("x".repeat(4000));
+    const header = new Uint8Array(16);
+    const v = new DataView(header.buffer);
+    v.setBigUint64(0, IHAVEOPT);
+    v.setUint32(8, Opt.Info);
+    v.setUint32(12, data.length);
+    const batch = concat(...Array<Uint8Array>(256).fill(concat(header, data)));
+    const closed = closedWithin(s, 20_000);
+    for (let sent = 0; sent < 8192 && !s.destroyed; sent += 256) {
+      if (!s.write(batch)) await Promise.race([new Promise((resolve) => s.once("drain", resolve)), closed]);
+    }
+    expect(await closed).toBe(true);
+  }));
+
+test("nbd handshake: a client that stalls in the handshake is closed after handshakeTimeoutMs; one in transmission stays", () =>
+  withServer({ size: 1 << 20, serve: { handshakeTimeoutMs: 300 } }, async ({ socket }) => {
+    const served = await RawClient.connect(socket);
+    const stalled = await RawClient.connect(socket);
+    try {
+      await served.open();
+      await stalled.greet();
+      expect(await closedWithin(stalled.socket, 10_000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await served.call(Cmd.Read, 0, PAGE)).error).toBe(0);
+    } finally {
+      served.close();
+      stalled.close();
+    }
+  }));

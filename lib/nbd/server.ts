@@ -10,8 +10,8 @@ import { BlockDevice } from "../block/device.ts";
 import { serveControl } from "./control.ts";
 import { bind, type Bound, type Endpoint, isLoopback, parseHostPort, unbind } from "./endpoint.ts";
 import { ExportTable, type NbdExport } from "./exports.ts";
-import { type Channel, negotiate } from "./handshake.ts";
-import { ConnectionClosed, SocketReader } from "./reader.ts";
+import { type Channel, HANDSHAKE_READ_AHEAD, negotiate } from "./handshake.ts";
+import { ConnectionClosed, HIGH_WATER, SocketReader } from "./reader.ts";
 import { loadTls, type NbdTlsOptions } from "./tls.ts";
 import { Transmission } from "./transmission.ts";
 
@@ -33,6 +33,8 @@ export interface ServeNbdOptions {
   control?: string | false;
   /** TLS through NBD_OPT_STARTTLS, offered or (require) demanded. */
   tls?: NbdTlsOptions;
+  /** Milliseconds a client has to finish the handshake before its connection is closed; default 10 s. */
+  handshakeTimeoutMs?: number;
   /** Where connection errors and warnings are reported; default: nowhere. */
   log?: (line: string) => void;
 }
@@ -98,6 +100,8 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
   const endpoint = endpointOf(options);
   const tls = options.tls === undefined ? null : loadTls(options.tls);
   const log = options.log ?? (() => {});
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  if (!(handshakeTimeoutMs > 0)) throw new TruenoError("InvalidInput", `handshakeTimeoutMs ${handshakeTimeoutMs}`);
   const connections = new Set<Connection>();
   let shuttingDown = false;
 
@@ -105,15 +109,24 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
     // Failures of the raw socket end the connection through its reader, or through TLS after STARTTLS
     // (whose reader takes over): never an unhandled 'error' event.
     socket.on("error", () => socket.destroy());
-    const channel: Channel = { socket, reader: new SocketReader(socket) };
+    const channel: Channel = { socket, reader: new SocketReader(socket, HANDSHAKE_READ_AHEAD) };
     const connection: Connection = { channel, transmission: null };
     connections.add(connection);
     socket.once("close", () => connections.delete(connection));
     if (shuttingDown) return void socket.destroy();
     if (endpoint.kind === "tcp") socket.setNoDelay(true);
+    // A client that stalls in the handshake (or trickles options) is cut off; TLS's socket goes too.
+    const deadline = setTimeout(() => {
+      log("nbd: connection closed: the handshake took too long");
+      channel.socket.destroy();
+      socket.destroy();
+    }, handshakeTimeoutMs);
     try {
-      const negotiated = await negotiate(channel, { exports, tls, shuttingDown: () => shuttingDown });
+      const negotiated = await negotiate(channel, { exports, tls, shuttingDown: () => shuttingDown }).finally(() =>
+        clearTimeout(deadline)
+      );
       if (negotiated !== null) {
+        channel.reader.highWater = HIGH_WATER;
         connection.transmission = new Transmission(channel.socket, channel.reader, negotiated);
         await connection.transmission.run();
       }
