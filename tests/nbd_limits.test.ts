@@ -1,12 +1,13 @@
 // Hardening: what one client's requests may cost the server (memory for zeroing, handshake floods,
 // connection count), and the control socket with a closed device.
-import { Algorithm, BlockDevice, CompressorBuilder } from "../mod.ts";
+import { Algorithm, BlockDevice, CompressorBuilder, fetchControl, serveNbd } from "../mod.ts";
 import { ExportIo, ZERO_PIECE_BYTES } from "../lib/nbd/export_io.ts";
 import { expect, test } from "./harness.ts";
 import net from "node:net";
 import { Cmd, IHAVEOPT, Opt, Rep } from "../lib/nbd/constants.ts";
 import { concat } from "../lib/nbd/bytes.ts";
-import { withServer } from "./nbd/fixture.ts";
+import { withServer, withTempDir } from "./nbd/fixture.ts";
+import { join } from "node:path";
 import { infoData, RawClient } from "./nbd/raw_client.ts";
 
 const PAGE = 4096;
@@ -104,5 +105,25 @@ test("nbd handshake: a client that stalls in the handshake is closed after hands
     } finally {
       served.close();
       stalled.close();
+    }
+  }));
+
+test("nbd control socket: an export whose device was closed is listed as unavailable, the others reported", () =>
+  withTempDir(async (dir) => {
+    const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).threads(1).build();
+    const open = new BlockDevice(1 << 20, compressor);
+    const closed = new BlockDevice(1 << 20, compressor);
+    const server = await serveNbd([{ name: "open", device: open }, { name: "gone", device: closed }], { socket: join(dir, "s") });
+    try {
+      closed.close();
+      const document = await fetchControl(server.controlPath!, 5000);
+      expect(document.exports.map((e) => e.name)).toEqual(["open"]);
+      expect(document.unavailable.map((e) => e.name)).toEqual(["gone"]);
+      expect(document.unavailable[0]!.error.length > 0).toBe(true);
+      expect((await fetchControl(server.controlPath!, 5000)).exports.length).toBe(1);
+    } finally {
+      await server.close();
+      open.close();
+      compressor.close();
     }
   }));

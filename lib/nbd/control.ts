@@ -41,8 +41,10 @@ export interface ControlDocument {
   address: string;
   /** Connections open now. */
   connections: number;
-  /** Every export, the default first. */
+  /** Every export that could be read (the default first). */
   exports: ExportReport[];
+  /** Exports whose device could not be read (e.g. closed while served), with the reason. */
+  unavailable: { name: string; error: string }[];
 }
 
 export interface ControlSnapshot {
@@ -68,13 +70,26 @@ function report(served: ServedExport): ExportReport {
 }
 
 export function controlDocument(snapshot: ControlSnapshot): ControlDocument {
-  return { address: snapshot.address, connections: snapshot.connections, exports: snapshot.exports.map(report) };
+  const document: ControlDocument = { address: snapshot.address, connections: snapshot.connections, exports: [], unavailable: [] };
+  for (const served of snapshot.exports) {
+    try {
+      document.exports.push(report(served));
+    } catch (e) {
+      document.unavailable.push({ name: served.name, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return document;
 }
 
 export function serveControl(path: string, mode: number, snapshot: () => ControlSnapshot): Promise<Bound> {
   return bind({ kind: "unix", path, mode }, (socket: net.Socket) => {
     socket.on("error", () => socket.destroy());
-    socket.end(JSON.stringify(controlDocument(snapshot())) + "\n");
+    try {
+      socket.end(JSON.stringify(controlDocument(snapshot())) + "\n");
+    } catch (e) {
+      // Never an exception out of the listener: the client gets the reason instead.
+      socket.end(JSON.stringify({ error: e instanceof Error ? e.message : String(e) }) + "\n");
+    }
   });
 }
 
