@@ -107,6 +107,7 @@ test("cli serve: TCP on loopback, a warning beyond it, and usage errors", () =>
       ["serve", "--size", "x"],
       ["serve", "--size", "8M", "--tls", "require"],
       ["serve", "--size", "8M", "--tls-cert", "c.pem"],
+      ["serve", "--size", "8M", "--max-connections", "0"],
       ["stat"],
     ];
     for (const args of usageErrors) {

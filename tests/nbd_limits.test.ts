@@ -9,6 +9,7 @@ import { concat } from "../lib/nbd/bytes.ts";
 import { withServer, withTempDir } from "./nbd/fixture.ts";
 import { join } from "node:path";
 import { infoData, RawClient } from "./nbd/raw_client.ts";
+import { waitFor } from "./nbd/exec.ts";
 
 const PAGE = 4096;
 
@@ -125,5 +126,32 @@ test("nbd control socket: an export whose device was closed is listed as unavail
       await server.close();
       open.close();
       compressor.close();
+    }
+  }));
+
+test("nbd maxConnections: a client beyond the limit is refused with NBD_REP_ERR_POLICY and closed; a slot freed is reused", () =>
+  withServer({ size: 1 << 20, serve: { maxConnections: 2 } }, async ({ socket, server }) => {
+    const a = await RawClient.connect(socket);
+    const clients = [a];
+    try {
+      await a.open();
+      const b = await RawClient.connect(socket);
+      clients.push(b);
+      await b.open();
+      const extra = await RawClient.connect(socket);
+      clients.push(extra);
+      await extra.greet();
+      const refused = await extra.optionReplies(Opt.Go, infoData(""));
+      expect(refused.map((r) => r.type)).toEqual([Rep.ErrPolicy]);
+      expect(await closedWithin(extra.socket, 5000)).toBe(true);
+      a.close();
+      await waitFor("a's connection to close", () => server.connections === 1);
+      const later = await RawClient.connect(socket);
+      clients.push(later);
+      await later.open();
+      expect((await later.call(Cmd.Read, 0, PAGE)).error).toBe(0);
+      expect((await b.call(Cmd.Read, 0, PAGE)).error).toBe(0);
+    } finally {
+      for (const c of clients) c.close();
     }
   }));

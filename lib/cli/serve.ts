@@ -28,6 +28,8 @@ Options:
   --control PATH        control socket for 'trueno-zram stat' (default SOCKET.ctl; none for TCP
                         unless given)
   --threads N           compression worker threads (default: the CPU count)
+  --max-connections N   clients served at once (default 64); more are refused politely in the
+                        handshake
   --tls MODE            off (default), on (clients may upgrade with STARTTLS) or require (clients
                         that do not upgrade are refused)
   --tls-cert FILE       PEM certificate of the server (with --tls on|require)
@@ -45,6 +47,7 @@ const SPEC = {
   name: "string",
   control: "string",
   threads: "string",
+  "max-connections": "string",
   tls: "string",
   "tls-cert": "string",
   "tls-key": "string",
@@ -88,6 +91,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     ? undefined
     : stringOption(opts.get("socket")) ?? join(process.env.XDG_RUNTIME_DIR ?? tmpdir(), "trueno-zram.sock");
   const tls = tlsOptions(stringOption(opts.get("tls")) ?? "off", stringOption(opts.get("tls-cert")), stringOption(opts.get("tls-key")));
+  const maxConnections = integerOption(opts.get("max-connections"), "max-connections", 1, 65536, 64);
   const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, 256, 1) : undefined;
 
   // Listening before the server starts, so that a signal sent as soon as it serves is not missed.
@@ -107,6 +111,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
       algorithm: choice.name,
       control: stringOption(opts.get("control")),
       tls,
+      maxConnections,
       log: (line) => process.stderr.write(`trueno-zram: ${line}\n`),
     });
     process.stdout.write(`serving ${server.address}\n`);

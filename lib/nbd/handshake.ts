@@ -128,6 +128,9 @@ export interface HandshakeOptions {
   exports: ExportTable;
   /** Certificates for STARTTLS, or null when TLS is not offered. */
   tls: TlsConfig | null;
+  /** Why this connection is refused (e.g. too many connections), or null: the first option then
+   * gets NBD_REP_ERR_POLICY with this message and the connection ends. */
+  refusal: string | null;
   /** True once the server is shutting down: options then get NBD_REP_ERR_SHUTDOWN. */
   shuttingDown(): boolean;
 }
@@ -171,6 +174,11 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
 
     if (option === Opt.Abort) {
       send(optionReply(option, Rep.Ack));
+      return null;
+    }
+    if (options.refusal !== null) {
+      if (option === Opt.ExportName) throw new ProtocolViolation(options.refusal);
+      send(optionError(option, Rep.ErrPolicy, options.refusal));
       return null;
     }
     if (options.tls?.require === true && !secured && option !== Opt.StartTls) {

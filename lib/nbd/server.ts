@@ -33,6 +33,9 @@ export interface ServeNbdOptions {
   control?: string | false;
   /** TLS through NBD_OPT_STARTTLS, offered or (require) demanded. */
   tls?: NbdTlsOptions;
+  /** Connections served at once; a client beyond them has its first option refused (NBD_REP_ERR_POLICY)
+   * and is disconnected. Default 64. */
+  maxConnections?: number;
   /** Milliseconds a client has to finish the handshake before its connection is closed; default 10 s. */
   handshakeTimeoutMs?: number;
   /** Where connection errors and warnings are reported; default: nowhere. */
@@ -102,7 +105,11 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
   const log = options.log ?? (() => {});
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   if (!(handshakeTimeoutMs > 0)) throw new TruenoError("InvalidInput", `handshakeTimeoutMs ${handshakeTimeoutMs}`);
+  const maxConnections = options.maxConnections ?? 64;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new TruenoError("InvalidInput", `maxConnections ${maxConnections}`);
   const connections = new Set<Connection>();
+  /** Connections within maxConnections (refused ones are in `connections` too, until they close). */
+  let admitted = 0;
   let shuttingDown = false;
 
   async function handle(socket: Socket): Promise<void> {
@@ -115,6 +122,11 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
     socket.once("close", () => connections.delete(connection));
     if (shuttingDown) return void socket.destroy();
     if (endpoint.kind === "tcp") socket.setNoDelay(true);
+    const refusal = admitted < maxConnections ? null : `this server serves at most ${maxConnections} connections at once`;
+    if (refusal === null) {
+      admitted++;
+      socket.once("close", () => admitted--);
+    }
     // A client that stalls in the handshake (or trickles options) is cut off; TLS's socket goes too.
     const deadline = setTimeout(() => {
       log("nbd: connection closed: the handshake took too long");
@@ -122,7 +134,7 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
       socket.destroy();
     }, handshakeTimeoutMs);
     try {
-      const negotiated = await negotiate(channel, { exports, tls, shuttingDown: () => shuttingDown }).finally(() =>
+      const negotiated = await negotiate(channel, { exports, tls, refusal, shuttingDown: () => shuttingDown }).finally(() =>
         clearTimeout(deadline)
       );
       if (negotiated !== null) {
