@@ -5,6 +5,7 @@ import { bind, type Bound } from "./endpoint.ts";
 import { DeviceView } from "./device_view.ts";
 import type { ServedExport } from "./exports.ts";
 import type { IoStat, MmStat } from "../sysfs/format.ts";
+import type { BackingStats } from "../block/writeback.ts";
 
 /** mm_stat's fields as the control document carries them: JSON numbers, memLimit too (JSON has no bigint). */
 export type ControlMmStat = Omit<MmStat, "memLimit"> & { memLimit: number };
@@ -24,6 +25,10 @@ export interface ExportReport {
   io_stat: string;
   /** The text of stat (the block-layer counters), likewise. */
   stat: string;
+  /** The text of bd_stat (backing file blocks in use, read, written). */
+  bd_stat: string;
+  /** The backing file's counters, or null when the device has none. */
+  backingStats: BackingStats | null;
   /** What util-linux zramctl would print for this device. */
   zramctl: string;
   /** mm_stat parsed. */
@@ -63,6 +68,8 @@ function report(served: ServedExport): ExportReport {
     mm_stat: view.readAttr("mm_stat"),
     io_stat: view.readAttr("io_stat"),
     stat: view.readAttr("stat"),
+    bd_stat: view.readAttr("bd_stat"),
+    backingStats: served.device.backingFile === null ? null : { ...served.device.backingStats() },
     zramctl: view.zramctl(served.name === "" ? "nbd" : served.name),
     mmStat: { ...mm, memLimit: Number(mm.memLimit) },
     ioStat: { ...view.ioStat() },

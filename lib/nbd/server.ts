@@ -14,6 +14,7 @@ import { type Channel, HANDSHAKE_READ_AHEAD, negotiate } from "./handshake.ts";
 import { ConnectionClosed, HIGH_WATER, SocketReader } from "./reader.ts";
 import { loadTls, type NbdTlsOptions } from "./tls.ts";
 import { Transmission } from "./transmission.ts";
+import { type IdleWritebackOptions, startIdleWriteback } from "./idle_writeback.ts";
 
 /** Where and how serveNbd listens; every field is optional. */
 export interface ServeNbdOptions {
@@ -36,6 +37,9 @@ export interface ServeNbdOptions {
   /** Connections served at once; a client beyond them has its first option refused (NBD_REP_ERR_POLICY)
    * and is disconnected. Default 64. */
   maxConnections?: number;
+  /** Pushes cold pages of every export whose device has a backing file (BlockDevice's backingFile)
+   * to that file: every interval, pages idle for idleSeconds are written back. Default: never. */
+  writeback?: IdleWritebackOptions;
   /** Milliseconds a client has to finish the handshake before its connection is closed; default 10 s. */
   handshakeTimeoutMs?: number;
   /** Where connection errors and warnings are reported; default: nowhere. */
@@ -173,9 +177,19 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
     throw e;
   }
 
+  let stopWriteback: () => void = () => {};
+  try {
+    if (options.writeback !== undefined) stopWriteback = startIdleWriteback(exports.all, options.writeback, log);
+  } catch (e) {
+    await unbind(bound);
+    if (control !== null) await unbind(control);
+    throw e;
+  }
+
   let closing: Promise<void> | null = null;
   async function close(): Promise<void> {
     shuttingDown = true;
+    stopWriteback();
     const stopped = unbind(bound);
     await Promise.all([...connections].map(async ({ channel, transmission }) => {
       if (transmission !== null) await transmission.stop();
