@@ -1,13 +1,14 @@
 // `trueno-zram serve` as a user runs it (under the runtime running this test), read from another
 // process with `stat --socket` and `zramctl --socket`, stopped with SIGTERM.
 import { spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { expect, runtime, test } from "./harness.ts";
 import { RUNTIMES } from "./cli-helpers.ts";
 import { mustRun, run } from "./nbd/exec.ts";
 import { withTempDir } from "./nbd/fixture.ts";
+import { randomBytes } from "./pages.ts";
 
 const [program, ...programArgs] = RUNTIMES[runtime];
 
@@ -107,6 +108,7 @@ test("cli serve: TCP on loopback, a warning beyond it, and usage errors", () =>
       ["serve", "--size", "x"],
       ["serve", "--size", "8M", "--tls", "require"],
       ["serve", "--size", "8M", "--tls-cert", "c.pem"],
+      ["serve", "--size", "8M", "--max-connections", "0"],
       ["stat"],
     ];
     for (const args of usageErrors) {
@@ -115,4 +117,30 @@ test("cli serve: TCP on loopback, a warning beyond it, and usage errors", () =>
     }
     const missing = await cli(["stat", "--socket", join(dir, "nothing.sock")]);
     expect(missing.code).toBe(1);
+  }));
+
+test("cli serve: --backing-file with --writeback-idle pushes cold pages to the file; they read back intact", () =>
+  withTempDir(async (dir) => {
+    const socket = join(dir, "w.sock");
+    const backing = join(dir, "backing");
+    writeFileSync(backing, new Uint8Array(4 << 20));
+    const server = serve(["--size", "8M", "--socket", socket, "--backing-file", backing, "--writeback-idle", "1"]);
+    try {
+      const address = await server.ready;
+      // Not same-filled pages: those are never idle, and never written back.
+      const data = randomBytes(256 << 10, 5);
+      writeFileSync(join(dir, "data"), data);
+      await mustRun("qemu-io", ["-f", "raw", "-c", `write -s ${join(dir, "data")} 0 256k`, address]);
+      let blocksUsed = 0;
+      for (let tries = 0; tries < 100 && blocksUsed < 64; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        blocksUsed = JSON.parse((await cli(["stat", "--socket", socket, "--json"])).stdout).exports[0].backingStats.blocksUsed;
+      }
+      expect(blocksUsed).toBe(64);
+      await mustRun("nbdcopy", [address, join(dir, "out")]);
+      expect(new Uint8Array(readFileSync(join(dir, "out"))).subarray(0, data.length)).toEqualBytes(data);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect((await cli(["serve", "--size", "8M", "--writeback-idle", "5"])).code).toBe(2);
   }));

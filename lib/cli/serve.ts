@@ -28,6 +28,15 @@ Options:
   --control PATH        control socket for 'trueno-zram stat' (default SOCKET.ctl; none for TCP
                         unless given)
   --threads N           compression worker threads (default: the CPU count)
+  --backing-file PATH   an existing file (or block device) for writeback, as zram's backing_dev:
+                        its size in 4 KiB blocks, less one, is the most pages it holds (make one
+                        with e.g. 'truncate -s 4G PATH')
+  --writeback-idle SECONDS
+                        every SECONDS, pages not read or written for SECONDS are written back to
+                        the backing file, freeing their memory (needs --backing-file); 'trueno-zram
+                        stat --json' shows bd_stat
+  --max-connections N   clients served at once (default 64); more are refused politely in the
+                        handshake
   --tls MODE            off (default), on (clients may upgrade with STARTTLS) or require (clients
                         that do not upgrade are refused)
   --tls-cert FILE       PEM certificate of the server (with --tls on|require)
@@ -45,6 +54,9 @@ const SPEC = {
   name: "string",
   control: "string",
   threads: "string",
+  "max-connections": "string",
+  "backing-file": "string",
+  "writeback-idle": "string",
   tls: "string",
   "tls-cert": "string",
   "tls-key": "string",
@@ -88,6 +100,12 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     ? undefined
     : stringOption(opts.get("socket")) ?? join(process.env.XDG_RUNTIME_DIR ?? tmpdir(), "trueno-zram.sock");
   const tls = tlsOptions(stringOption(opts.get("tls")) ?? "off", stringOption(opts.get("tls-cert")), stringOption(opts.get("tls-key")));
+  const backingFile = stringOption(opts.get("backing-file"));
+  const idleSeconds = opts.has("writeback-idle")
+    ? integerOption(opts.get("writeback-idle"), "writeback-idle", 1, 2 ** 31 / 1000 - 1, 1)
+    : undefined;
+  if (idleSeconds !== undefined && backingFile === undefined) throw new UsageError("serve: --writeback-idle needs --backing-file");
+  const maxConnections = integerOption(opts.get("max-connections"), "max-connections", 1, 65536, 64);
   const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, 256, 1) : undefined;
 
   // Listening before the server starts, so that a signal sent as soon as it serves is not missed.
@@ -98,7 +116,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   const builder = new CompressorBuilder().algorithm(choice.algorithm);
   const compressor = (threads === undefined ? builder : builder.threads(threads)).build();
   try {
-    const device = new BlockDevice(size, compressor, { memLimit });
+    const device = new BlockDevice(size, compressor, { memLimit, backingFile });
     const server = await serveNbd(device, {
       socket,
       socketMode: parseInt(modeText, 8),
@@ -107,6 +125,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
       algorithm: choice.name,
       control: stringOption(opts.get("control")),
       tls,
+      maxConnections,
+      writeback: idleSeconds === undefined ? undefined : { idleSeconds },
       log: (line) => process.stderr.write(`trueno-zram: ${line}\n`),
     });
     process.stdout.write(`serving ${server.address}\n`);

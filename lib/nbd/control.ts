@@ -5,6 +5,7 @@ import { bind, type Bound } from "./endpoint.ts";
 import { DeviceView } from "./device_view.ts";
 import type { ServedExport } from "./exports.ts";
 import type { IoStat, MmStat } from "../sysfs/format.ts";
+import type { BackingStats } from "../block/writeback.ts";
 
 /** mm_stat's fields as the control document carries them: JSON numbers, memLimit too (JSON has no bigint). */
 export type ControlMmStat = Omit<MmStat, "memLimit"> & { memLimit: number };
@@ -24,6 +25,10 @@ export interface ExportReport {
   io_stat: string;
   /** The text of stat (the block-layer counters), likewise. */
   stat: string;
+  /** The text of bd_stat (backing file blocks in use, read, written). */
+  bd_stat: string;
+  /** The backing file's counters, or null when the device has none. */
+  backingStats: BackingStats | null;
   /** What util-linux zramctl would print for this device. */
   zramctl: string;
   /** mm_stat parsed. */
@@ -41,8 +46,10 @@ export interface ControlDocument {
   address: string;
   /** Connections open now. */
   connections: number;
-  /** Every export, the default first. */
+  /** Every export that could be read (the default first). */
   exports: ExportReport[];
+  /** Exports whose device could not be read (e.g. closed while served), with the reason. */
+  unavailable: { name: string; error: string }[];
 }
 
 export interface ControlSnapshot {
@@ -61,6 +68,8 @@ function report(served: ServedExport): ExportReport {
     mm_stat: view.readAttr("mm_stat"),
     io_stat: view.readAttr("io_stat"),
     stat: view.readAttr("stat"),
+    bd_stat: view.readAttr("bd_stat"),
+    backingStats: served.device.backingFile === null ? null : { ...served.device.backingStats() },
     zramctl: view.zramctl(served.name === "" ? "nbd" : served.name),
     mmStat: { ...mm, memLimit: Number(mm.memLimit) },
     ioStat: { ...view.ioStat() },
@@ -68,13 +77,26 @@ function report(served: ServedExport): ExportReport {
 }
 
 export function controlDocument(snapshot: ControlSnapshot): ControlDocument {
-  return { address: snapshot.address, connections: snapshot.connections, exports: snapshot.exports.map(report) };
+  const document: ControlDocument = { address: snapshot.address, connections: snapshot.connections, exports: [], unavailable: [] };
+  for (const served of snapshot.exports) {
+    try {
+      document.exports.push(report(served));
+    } catch (e) {
+      document.unavailable.push({ name: served.name, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return document;
 }
 
 export function serveControl(path: string, mode: number, snapshot: () => ControlSnapshot): Promise<Bound> {
   return bind({ kind: "unix", path, mode }, (socket: net.Socket) => {
     socket.on("error", () => socket.destroy());
-    socket.end(JSON.stringify(controlDocument(snapshot())) + "\n");
+    try {
+      socket.end(JSON.stringify(controlDocument(snapshot())) + "\n");
+    } catch (e) {
+      // Never an exception out of the listener: the client gets the reason instead.
+      socket.end(JSON.stringify({ error: e instanceof Error ? e.message : String(e) }) + "\n");
+    }
   });
 }
 

@@ -3,6 +3,7 @@
 import type { BlockDevice } from "../block/device.ts";
 import { SysfsError } from "../sysfs/errors.ts";
 import { blockLayerStat, formatBlockStat, formatIoStat, formatMmStat, type IoStat, type MmStat } from "../sysfs/format.ts";
+import { formatBdStat } from "../sysfs/writeback.ts";
 import { formatZramctl, type ZramctlSource } from "../sysfs/zramctl.ts";
 
 export class DeviceView implements ZramctlSource {
@@ -34,7 +35,7 @@ export class DeviceView implements ZramctlSource {
     return { failedReads: s.failedReads, failedWrites: s.failedWrites, notifyFree: s.notifyFree };
   }
 
-  /** The attribute files a served device shows: disksize, comp_algorithm, mm_stat, io_stat, stat. */
+  /** The attribute files a served device shows: disksize, comp_algorithm, mm_stat, io_stat, stat, bd_stat. */
   readAttr(name: string): string {
     switch (name) {
       case "disksize":
@@ -47,6 +48,8 @@ export class DeviceView implements ZramctlSource {
         return formatIoStat(this.ioStat());
       case "stat":
         return formatBlockStat(blockLayerStat(this.#device.stats()));
+      case "bd_stat":
+        return formatBdStat(this.#device.backingFile === null ? null : this.#device.backingStats());
       default:
         throw new SysfsError("ENOENT", `a served device has no attribute ${JSON.stringify(name)}`);
     }

@@ -17,6 +17,11 @@ export const SYNC_WRITE_BYTES = 64 * 1024;
  * queue depth 4 that overlap is worth more than the completion's polling delay (for 256 KiB, even). */
 export const SYNC_READ_BYTES = 256 * 1024;
 
+/** WRITE_ZEROES with NO_HOLE stores zero pages from one shared buffer of this size, a piece at a time,
+ * so that zeroing gigabytes costs no more memory than this. */
+export const ZERO_PIECE_BYTES = 1024 * 1024;
+const zeroPiece = new Uint8Array(ZERO_PIECE_BYTES);
+
 /** Room kept in front of read data for a reply header, aligned so the device decodes into an aligned view. */
 export const READ_HEADROOM = 32;
 
@@ -113,7 +118,13 @@ export class ExportIo {
   }
 
   async #zeroPages(offset: number, length: number, allocate: boolean): Promise<void> {
-    if (allocate) return this.write(offset, new Uint8Array(length));
+    if (allocate) {
+      // A zero page written is stored as a same-filled page: no pool memory, and no hole.
+      for (let at = offset; at < offset + length; at += ZERO_PIECE_BYTES) {
+        await this.write(at, zeroPiece.subarray(0, Math.min(ZERO_PIECE_BYTES, offset + length - at)));
+      }
+      return;
+    }
     const { ticket, ready } = this.#order.begin(offset / PAGE_SIZE, (offset + length) / PAGE_SIZE, false);
     try {
       if (ready !== undefined) await ready;

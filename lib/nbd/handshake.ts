@@ -39,6 +39,14 @@ export class ProtocolViolation extends Error {
 
 /** No option of ours needs more; a longer one is treated as abuse. */
 const MAX_OPTION_BYTES = 64 * 1024;
+/** Options one handshake may send: a real client needs a handful; past this it is a flood. */
+export const MAX_OPTIONS = 4096;
+/** What the handshake reads ahead of the option it is serving (more than the largest option). */
+export const HANDSHAKE_READ_AHEAD = 2 * MAX_OPTION_BYTES;
+/** Reading options pauses while this much of the replies waits to be sent (a client that does not read). */
+const MAX_UNSENT_REPLY_BYTES = 1024 * 1024;
+/** Characters of a client's export name quoted back in an error reply. */
+const QUOTED_NAME_CHARS = 64;
 /** The id of base:allocation once selected (any nonzero value unique per connection works). */
 export const ALLOCATION_CONTEXT_ID = 1;
 
@@ -55,6 +63,27 @@ function u16(value: number): Uint8Array {
   return new Uint8Array([value >> 8, value & 0xff]);
 }
 
+
+/** An export name as error messages quote it: at most QUOTED_NAME_CHARS characters of it. */
+function quoted(name: string | null): string {
+  if (name === null || name.length <= QUOTED_NAME_CHARS) return JSON.stringify(name);
+  return `${JSON.stringify(name.slice(0, QUOTED_NAME_CHARS))}... (${name.length} characters)`;
+}
+
+/** Resolves once the socket's unsent bytes are below MAX_UNSENT_REPLY_BYTES, or it is gone. */
+async function drained(socket: Socket): Promise<void> {
+  while (socket.writableLength > MAX_UNSENT_REPLY_BYTES && !socket.destroyed) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off("drain", done);
+        socket.off("close", done);
+        resolve();
+      };
+      socket.on("drain", done);
+      socket.on("close", done);
+    });
+  }
+}
 
 function exportInfo(served: ServedExport, structured: boolean): Uint8Array {
   const out = new Uint8Array(12);
@@ -99,6 +128,9 @@ export interface HandshakeOptions {
   exports: ExportTable;
   /** Certificates for STARTTLS, or null when TLS is not offered. */
   tls: TlsConfig | null;
+  /** Why this connection is refused (e.g. too many connections), or null: the first option then
+   * gets NBD_REP_ERR_POLICY with this message and the connection ends. */
+  refusal: string | null;
   /** True once the server is shutting down: options then get NBD_REP_ERR_SHUTDOWN. */
   shuttingDown(): boolean;
 }
@@ -129,7 +161,9 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
     allocationContext: selected !== null && selected.served === served && selected.allocation ? ALLOCATION_CONTEXT_ID : null,
   });
 
-  for (;;) {
+  for (let count = 0;; count++) {
+    if (count === MAX_OPTIONS) throw new ProtocolViolation(`more than ${MAX_OPTIONS} options in one handshake`);
+    await drained(channel.socket);
     const header = await channel.reader.read(OPTION_HEADER_BYTES);
     const h = new DataView(header.buffer, header.byteOffset, OPTION_HEADER_BYTES);
     if (h.getBigUint64(0) !== IHAVEOPT) throw new ProtocolViolation("bad option magic");
@@ -140,6 +174,11 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
 
     if (option === Opt.Abort) {
       send(optionReply(option, Rep.Ack));
+      return null;
+    }
+    if (options.refusal !== null) {
+      if (option === Opt.ExportName) throw new ProtocolViolation(options.refusal);
+      send(optionError(option, Rep.ErrPolicy, options.refusal));
       return null;
     }
     if (options.tls?.require === true && !secured && option !== Opt.StartTls) {
@@ -157,7 +196,7 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
         const name = exportName(data);
         const served = name === null ? undefined : options.exports.find(name);
         // This option cannot answer an error: the session ends.
-        if (served === undefined) throw new ProtocolViolation(`no export named ${JSON.stringify(name)}`);
+        if (served === undefined) throw new ProtocolViolation(`no export named ${quoted(name)}`);
         const reply = new Uint8Array(noZeroes ? 10 : 134);
         const v = new DataView(reply.buffer);
         v.setBigUint64(0, BigInt(served.size));
@@ -185,7 +224,7 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
           send(optionReply(option, Rep.Ack));
           channel.reader.detach();
           channel.socket = upgrade(channel.socket, options.tls);
-          channel.reader = new SocketReader(channel.socket);
+          channel.reader = new SocketReader(channel.socket, HANDSHAKE_READ_AHEAD);
           secured = true;
         }
         break;
@@ -198,7 +237,7 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
         }
         const served = options.exports.find(request.name);
         if (served === undefined) {
-          send(optionError(option, Rep.ErrUnknown, `no export named ${JSON.stringify(request.name)}`));
+          send(optionError(option, Rep.ErrUnknown, `no export named ${quoted(request.name)}`));
           break;
         }
         send(optionReply(option, Rep.Info, exportInfo(served, structured)));
@@ -234,7 +273,7 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
         }
         const served = options.exports.find(request.name);
         if (served === undefined) {
-          send(optionError(option, Rep.ErrUnknown, `no export named ${JSON.stringify(request.name)}`));
+          send(optionError(option, Rep.ErrUnknown, `no export named ${quoted(request.name)}`));
           break;
         }
         if (option === Opt.ListMetaContext) {

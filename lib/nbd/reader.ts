@@ -11,7 +11,8 @@ export class ConnectionClosed extends Error {
   }
 }
 
-const HIGH_WATER = 48 * 1024 * 1024;
+/** The default high water mark: what a connection in transmission may hold unread. */
+export const HIGH_WATER = 48 * 1024 * 1024;
 
 interface Waiter {
   bytes: number;
@@ -29,12 +30,15 @@ export class SocketReader {
   #waiter: Waiter | null = null;
   #closed = false;
   #paused = false;
+  #highWater: number;
 
   #onData = (chunk: Uint8Array) => this.#push(chunk);
   #onClose = () => this.#close();
 
-  constructor(socket: Socket) {
+  /** highWater: reading pauses while more than this waits unread (at least the largest read asked for). */
+  constructor(socket: Socket, highWater = HIGH_WATER) {
     this.#socket = socket;
+    this.#highWater = highWater;
     socket.on("data", this.#onData);
     for (const event of ["end", "close", "error"]) socket.on(event, this.#onClose);
   }
@@ -48,6 +52,12 @@ export class SocketReader {
   detach(): void {
     this.#socket.off("data", this.#onData);
     for (const event of ["end", "close", "error"]) this.#socket.off(event, this.#onClose);
+  }
+
+  /** Changes the high water mark (e.g. from the handshake's to transmission's). */
+  set highWater(bytes: number) {
+    this.#highWater = bytes;
+    this.#resume();
   }
 
   get closed(): boolean {
@@ -81,14 +91,14 @@ export class SocketReader {
       this.#waiter = null;
       w.resolve(this.#take(w.bytes, w.allocate));
     }
-    if (this.#buffered > HIGH_WATER && !this.#paused) {
+    if (this.#buffered > this.#highWater && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
     }
   }
 
   #resume(): void {
-    if (this.#paused && this.#buffered <= HIGH_WATER) {
+    if (this.#paused && this.#buffered <= this.#highWater) {
       this.#paused = false;
       this.#socket.resume();
     }

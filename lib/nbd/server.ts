@@ -10,10 +10,11 @@ import { BlockDevice } from "../block/device.ts";
 import { serveControl } from "./control.ts";
 import { bind, type Bound, type Endpoint, isLoopback, parseHostPort, unbind } from "./endpoint.ts";
 import { ExportTable, type NbdExport } from "./exports.ts";
-import { type Channel, negotiate } from "./handshake.ts";
-import { ConnectionClosed, SocketReader } from "./reader.ts";
+import { type Channel, HANDSHAKE_READ_AHEAD, negotiate } from "./handshake.ts";
+import { ConnectionClosed, HIGH_WATER, SocketReader } from "./reader.ts";
 import { loadTls, type NbdTlsOptions } from "./tls.ts";
 import { Transmission } from "./transmission.ts";
+import { type IdleWritebackOptions, startIdleWriteback } from "./idle_writeback.ts";
 
 /** Where and how serveNbd listens; every field is optional. */
 export interface ServeNbdOptions {
@@ -33,6 +34,14 @@ export interface ServeNbdOptions {
   control?: string | false;
   /** TLS through NBD_OPT_STARTTLS, offered or (require) demanded. */
   tls?: NbdTlsOptions;
+  /** Connections served at once; a client beyond them has its first option refused (NBD_REP_ERR_POLICY)
+   * and is disconnected. Default 64. */
+  maxConnections?: number;
+  /** Pushes cold pages of every export whose device has a backing file (BlockDevice's backingFile)
+   * to that file: every interval, pages idle for idleSeconds are written back. Default: never. */
+  writeback?: IdleWritebackOptions;
+  /** Milliseconds a client has to finish the handshake before its connection is closed; default 10 s. */
+  handshakeTimeoutMs?: number;
   /** Where connection errors and warnings are reported; default: nowhere. */
   log?: (line: string) => void;
 }
@@ -98,22 +107,42 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
   const endpoint = endpointOf(options);
   const tls = options.tls === undefined ? null : loadTls(options.tls);
   const log = options.log ?? (() => {});
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  if (!(handshakeTimeoutMs > 0)) throw new TruenoError("InvalidInput", `handshakeTimeoutMs ${handshakeTimeoutMs}`);
+  const maxConnections = options.maxConnections ?? 64;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new TruenoError("InvalidInput", `maxConnections ${maxConnections}`);
   const connections = new Set<Connection>();
+  /** Connections within maxConnections (refused ones are in `connections` too, until they close). */
+  let admitted = 0;
   let shuttingDown = false;
 
   async function handle(socket: Socket): Promise<void> {
     // Failures of the raw socket end the connection through its reader, or through TLS after STARTTLS
     // (whose reader takes over): never an unhandled 'error' event.
     socket.on("error", () => socket.destroy());
-    const channel: Channel = { socket, reader: new SocketReader(socket) };
+    const channel: Channel = { socket, reader: new SocketReader(socket, HANDSHAKE_READ_AHEAD) };
     const connection: Connection = { channel, transmission: null };
     connections.add(connection);
     socket.once("close", () => connections.delete(connection));
     if (shuttingDown) return void socket.destroy();
     if (endpoint.kind === "tcp") socket.setNoDelay(true);
+    const refusal = admitted < maxConnections ? null : `this server serves at most ${maxConnections} connections at once`;
+    if (refusal === null) {
+      admitted++;
+      socket.once("close", () => admitted--);
+    }
+    // A client that stalls in the handshake (or trickles options) is cut off; TLS's socket goes too.
+    const deadline = setTimeout(() => {
+      log("nbd: connection closed: the handshake took too long");
+      channel.socket.destroy();
+      socket.destroy();
+    }, handshakeTimeoutMs);
     try {
-      const negotiated = await negotiate(channel, { exports, tls, shuttingDown: () => shuttingDown });
+      const negotiated = await negotiate(channel, { exports, tls, refusal, shuttingDown: () => shuttingDown }).finally(() =>
+        clearTimeout(deadline)
+      );
       if (negotiated !== null) {
+        channel.reader.highWater = HIGH_WATER;
         connection.transmission = new Transmission(channel.socket, channel.reader, negotiated);
         await connection.transmission.run();
       }
@@ -148,9 +177,19 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
     throw e;
   }
 
+  let stopWriteback: () => void = () => {};
+  try {
+    if (options.writeback !== undefined) stopWriteback = startIdleWriteback(exports.all, options.writeback, log);
+  } catch (e) {
+    await unbind(bound);
+    if (control !== null) await unbind(control);
+    throw e;
+  }
+
   let closing: Promise<void> | null = null;
   async function close(): Promise<void> {
     shuttingDown = true;
+    stopWriteback();
     const stopped = unbind(bound);
     await Promise.all([...connections].map(async ({ channel, transmission }) => {
       if (transmission !== null) await transmission.stop();

@@ -21,6 +21,7 @@ import { errnoOf, messageOf } from "./errno.ts";
 import { MAX_BLOCK_BYTES, type ServedExport } from "./exports.ts";
 import { type Negotiated, ProtocolViolation } from "./handshake.ts";
 import type { SocketReader } from "./reader.ts";
+import { ZERO_PIECE_BYTES } from "./export_io.ts";
 import { DIRECT_BYTES, ReplyBatch } from "./reply_batch.ts";
 import { blockStatusChunk, errorChunk, noneChunk, simpleReply, writeChunkHeader, writeSimpleReply } from "./replies.ts";
 
@@ -114,7 +115,7 @@ export class Transmission {
         // connections and the reply flush get their turn.
         if (++servedNow % SERVED_NOW_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       } else {
-        const bytes = request.type === Cmd.Read || request.type === Cmd.Write ? request.length : 0;
+        const bytes = this.#bytesHeld(request);
         this.#inFlight++;
         this.#inFlightBytes += bytes;
         this.#serve(request).finally(() => {
@@ -126,6 +127,14 @@ export class Transmission {
       }
       if (!this.#mayReadMore()) await this.#until(this.#mayReadMore);
     }
+  }
+
+  /** The memory a request may hold while served: its data, or for WRITE_ZEROES with NO_HOLE one
+   * zero piece at a time in the device's write path. */
+  #bytesHeld(r: Request): number {
+    if (r.type === Cmd.Read || r.type === Cmd.Write) return r.length;
+    if (r.type === Cmd.WriteZeroes && (r.flags & CmdFlag.NoHole) !== 0) return Math.min(r.length, ZERO_PIECE_BYTES);
+    return 0;
   }
 
   #mayReadMore = (): boolean =>

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Algorithm, BlockDevice, CompressorBuilder, type NbdServer, serveNbd } from "../../mod.ts";
+import { Algorithm, BlockDevice, CompressorBuilder, type NbdServer, serveNbd, type ServeNbdOptions } from "../../mod.ts";
 
 export interface Served {
   server: NbdServer;
@@ -17,6 +17,8 @@ export interface FixtureOptions {
   size?: number;
   memLimit?: number;
   name?: string;
+  /** More serveNbd options (limits, timeouts). */
+  serve?: ServeNbdOptions;
 }
 
 /** A directory of its own under the temp dir (short, for Unix socket paths), removed after fn. */
@@ -36,7 +38,12 @@ export function withServer<T>(options: FixtureOptions, fn: (s: Served) => Promis
       const device = new BlockDevice(options.size ?? 64 << 20, compressor, { memLimit: options.memLimit ?? 0 });
       const socket = join(dir, "nbd.sock");
       const errors: string[] = [];
-      const server = await serveNbd(device, { socket, name: options.name, log: (line) => errors.push(line) });
+      const server = await serveNbd(device, {
+        ...options.serve,
+        socket,
+        name: options.name,
+        log: (line) => errors.push(line),
+      });
       try {
         return await fn({ server, device, socket, dir });
       } finally {
