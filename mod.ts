@@ -30,3 +30,5 @@ export { DEFAULT_DICTIONARY_BYTES, type TrainOptions, trainDictionary } from "./
 export { dictionaryId } from "./lib/compressor/dictionary-format.ts";
 export { type RecompressOptions, type RecompressResult } from "./lib/block/mod.ts";
 export { type BackingStats, type WritebackOptions, type WritebackResult, type WritebackScan, type WritebackType } from "./lib/block/mod.ts";
+export { type ZramFeatures } from "./lib/sysfs/mod.ts";
+export { type IdleWritebackOptions } from "./lib/nbd/mod.ts";

@@ -60,13 +60,14 @@ const rows: string[][] = [];
 const speedRows: string[][] = [];
 for (const [f, file] of files.entries()) {
   const [first, second] = halves(file.pages);
-  const other = halves(files[(f + 1) % files.length].pages)[0];
+  const next = files[(f + 1) % files.length]!; // f indexes files, so files is not empty
+  const other = halves(next.pages)[0];
   const cases: Half[] = [
     { train: first, test: second, split: "train 1st half, test 2nd" },
     { train: second, test: first, split: "train 2nd half, test 1st" },
   ];
   if (files.length > 1) {
-    cases.push({ train: other, test: second, split: `train ${files[(f + 1) % files.length].name} 1st half, test 2nd` });
+    cases.push({ train: other, test: second, split: `train ${next.name} 1st half, test 2nd` });
   }
   const plain = compressor();
   for (const { train, test, split } of cases) {
@@ -106,7 +107,7 @@ function timeMs(fn: () => void): number {
     times.push(performance.now() - start);
   } while (performance.now() < end || times.length < 3);
   times.sort((a, b) => a - b);
-  return times[times.length >> 1];
+  return times[times.length >> 1]!; // at least 3 times
 }
 
 /** Per pass: dictionary time / plain time for compress and for decompress (below 1 = the dictionary is faster). */

@@ -46,7 +46,10 @@ async function startServer(command: string, args: string[], socket: string, uri:
     uri,
     socket,
     cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const afterName = stat.split(") ")[1];
+      if (afterName === undefined) throw new Error(`unexpected /proc/${child.pid}/stat: ${stat}`);
+      const fields = afterName.split(" ");
       return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     stop: async () => {
@@ -186,11 +189,12 @@ async function abRun(dir: string, other: string, rounds: number): Promise<void> 
           const cpu0 = server.cpuSeconds();
           const r = fio(nbdTarget(server.uri), "ab", rw, bs, depth, extra);
           const requests = r.iops * RUNTIME_S;
-          figures[s][j].value.push(bs === "1M" ? r.gbps : r.iops / 1000);
-          figures[s][j].cpuUs.push((server.cpuSeconds() - cpu0) * 1e6 / requests);
+          const figure = figures[s]![j]!; // figures is servers by jobs
+          figure.value.push(bs === "1M" ? r.gbps : r.iops / 1000);
+          figure.cpuUs.push((server.cpuSeconds() - cpu0) * 1e6 / requests);
         });
       });
-      loads.push(loadavg()[0]);
+      loads.push(loadavg()[0]!);
     }
   } finally {
     for (const { server } of servers) await server.stop();
@@ -198,9 +202,10 @@ async function abRun(dir: string, other: string, rounds: number): Promise<void> 
   console.log(`load average (1 min) after each round: ${loads.map((l) => l.toFixed(2)).join(", ")}\n`);
   console.log(markdownTable(
     ["job", ...servers.flatMap(({ name }) => [name, `${name.split(" ")[0]} server CPU us/request`])],
-    jobs.map(([what], j) => [what, ...figures.flatMap((f) => [withSpread(f[j].value, 2), withSpread(f[j].cpuUs, 1)])]),
+    jobs.map(([what], j) => [what, ...figures.flatMap((f) => [withSpread(f[j]!.value, 2), withSpread(f[j]!.cpuUs, 1)])]),
   ));
-  const ratio = (j: number) => median(figures[0][j].value) / median(figures[1][j].value);
+  // figures has the two servers' rows, each with one figure per job.
+  const ratio = (j: number) => median(figures[0]![j]!.value) / median(figures[1]![j]!.value);
   console.log(`A / B of the medians: ${jobs.map(([what], j) => `${what} ${ratio(j).toFixed(2)}x`).join("; ")}`);
 }
 

@@ -3,7 +3,7 @@
 // CONFIG_ZRAM_MULTI_COMP, so there is no live device to compare with). Contents are checked against a
 // model of what each page must read as.
 import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, trainDictionary } from "../mod.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, nth, test } from "./harness.ts";
 import { randomBytes } from "./pages.ts";
 
 const IDLE = 1;
@@ -41,7 +41,7 @@ class Model {
 
 test("idle: all, by age with the injected clock, cleared by reads and writes; same-filled pages never", () => {
   const { dev, clock, close } = device(64);
-  const pages = corpus()[0].pages;
+  const pages = corpusFile(0).pages;
   dev.write(0, pages.subarray(0, 32 * PAGE_SIZE));
   dev.write(40 * PAGE_SIZE, new Uint8Array(PAGE_SIZE)); // a zero page
   clock.now = 1010.7; // seconds, truncated like zram's u32 boottime seconds
@@ -68,7 +68,7 @@ test("recompress: lz4 pages to zstd, nothing lost across recompress, overwrite, 
   const n = 2048;
   const { dev, clock, close } = device(n);
   const model = new Model(n);
-  const pages = corpus()[1].pages.subarray(0, n * PAGE_SIZE);
+  const pages = corpusFile(1).pages.subarray(0, n * PAGE_SIZE);
   model.write(dev, 0, pages);
   model.write(dev, 5, randomBytes(PAGE_SIZE, 99)); // huge: stored raw
   model.write(dev, 6, new Uint8Array(PAGE_SIZE));
@@ -97,7 +97,7 @@ test("recompress: lz4 pages to zstd, nothing lost across recompress, overwrite, 
   // Overwrites and discards replace recompressed pages; a second pass sees only the new ones.
   model.write(dev, 100, pages.subarray(200 * PAGE_SIZE, 210 * PAGE_SIZE));
   model.discard(dev, 300, 50);
-  expect(priorityOf(dev.pageFlags(100, 1)[0])).toBe(0);
+  expect(priorityOf(nth(dev.pageFlags(100, 1), 0, "page flag"))).toBe(0);
   const again = dev.recompress();
   expect(again.candidates).toBe(10);
   model.check(dev);
@@ -110,7 +110,7 @@ test("recompress: threshold, maxPages, type=huge, priorities and names as zram c
   const n = 512;
   const { dev, close } = device(n);
   const model = new Model(n);
-  model.write(dev, 0, corpus()[0].pages.subarray(0, n * PAGE_SIZE));
+  model.write(dev, 0, corpusFile(0).pages.subarray(0, n * PAGE_SIZE));
   model.write(dev, 7, randomBytes(PAGE_SIZE, 5));
   dev.setRecompressAlgorithm(1, Algorithm.Lz4hc(9));
   dev.setRecompressAlgorithm(2, Algorithm.Zstd(3));
@@ -140,7 +140,7 @@ test("recompress: threshold, maxPages, type=huge, priorities and names as zram c
   expect(() => dev.recompress({ priority: 3 })).toThrow("InvalidInput");
   expect(() => dev.recompress({ maxPages: -2 })).toThrow("InvalidInput");
   expect(() => dev.setRecompressAlgorithm(4, Algorithm.Zstd())).toThrow("InvalidInput");
-  const dictionary = trainDictionary(corpus()[0].pages.subarray(0, 300 * PAGE_SIZE), { size: 4096 });
+  const dictionary = trainDictionary(corpusFile(0).pages.subarray(0, 300 * PAGE_SIZE), { size: 4096 });
   expect(() => dev.setRecompressAlgorithm(3, Algorithm.Zstd(1, { dictionary }))).toThrow("InvalidInput");
   close();
 });

@@ -6,7 +6,7 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Algorithm, BlockDevice, type Compressor, CompressorBuilder, PAGE_SIZE } from "../mod.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, test } from "./harness.ts";
 import { randomBytes } from "./pages.ts";
 
 const PAGES = 192;
@@ -30,7 +30,7 @@ function pageData(rand: (n: number) => number): Uint8Array {
   const kind = rand(10);
   if (kind === 0) return new Uint8Array(PAGE_SIZE);
   if (kind === 1) return randomBytes(PAGE_SIZE, rand(1 << 30) + 1);
-  const file = corpus()[rand(2)].pages;
+  const file = corpusFile(rand(2)).pages;
   const at = rand(file.length / PAGE_SIZE) * PAGE_SIZE;
   return file.slice(at, at + PAGE_SIZE);
 }

@@ -5,7 +5,7 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, statSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE } from "../mod.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, test } from "./harness.ts";
 import { randomBytes } from "./pages.ts";
 
 const WRITTEN_BACK = 16;
@@ -38,7 +38,7 @@ test("writeback: idle pages leave the pool for the file and read back; overwrite
   const { dev, close } = device(n, file.path);
   try {
     const model = new Uint8Array(n * PAGE_SIZE);
-    model.set(corpus()[0].pages.subarray(0, n * PAGE_SIZE));
+    model.set(corpusFile(0).pages.subarray(0, n * PAGE_SIZE));
     model.set(randomBytes(PAGE_SIZE, 1), 7 * PAGE_SIZE);
     model.fill(0, 9 * PAGE_SIZE, 10 * PAGE_SIZE);
     dev.write(0, model);
@@ -72,7 +72,7 @@ test("writeback: idle pages leave the pool for the file and read back; overwrite
     expect(dev.writeback().written).toBe(0);
     // Overwrite and discard free their blocks; the new pages live in memory.
     const used = dev.backingStats().blocksUsed;
-    const fresh = corpus()[1].pages.subarray(0, 4 * PAGE_SIZE);
+    const fresh = corpusFile(1).pages.subarray(0, 4 * PAGE_SIZE);
     dev.write(20 * PAGE_SIZE, fresh);
     model.set(fresh, 20 * PAGE_SIZE);
     dev.discard(40 * PAGE_SIZE, 10 * PAGE_SIZE);
@@ -91,7 +91,7 @@ test("writeback: page scans, the limit, a full file; refusals change nothing", (
   const file = backingFile(6); // blocks 1..5
   const { dev, close } = device(n, file.path);
   try {
-    const model = corpus()[1].pages.slice(0, n * PAGE_SIZE);
+    const model = corpusFile(1).pages.slice(0, n * PAGE_SIZE);
     dev.write(0, model);
     dev.writebackLimitEnabled = true;
     dev.writebackLimit = 2;
@@ -128,7 +128,9 @@ test("writeback: no backing file is Unsupported; a path the system refuses is In
   expect(plain.dev.backingFile).toBe(null);
   plain.close();
   const compressor = new CompressorBuilder().build();
-  for (const [path, errno] of [["/nonexistent/backing", "ENOENT"], [tmpdir(), "EISDIR"], ["/dev/null", "ENOTBLK"]]) {
+  for (
+    const [path, errno] of [["/nonexistent/backing", "ENOENT"], [tmpdir(), "EISDIR"], ["/dev/null", "ENOTBLK"]] as const
+  ) {
     let message = "";
     try {
       new BlockDevice(16 * PAGE_SIZE, compressor, { backingFile: path });

@@ -14,18 +14,18 @@ import {
   PAGE_SIZE,
   trainDictionary,
 } from "../mod.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, nth, test } from "./harness.ts";
 
 /** Pages trained on (the start of a corpus file) and held-out pages (from its middle on). */
 const TRAIN_PAGES = 1500;
 const TEST_PAGES = 1000;
 
 function trainingPages(file: number): Uint8Array {
-  return corpus()[file].pages.subarray(0, TRAIN_PAGES * PAGE_SIZE);
+  return corpusFile(file).pages.subarray(0, TRAIN_PAGES * PAGE_SIZE);
 }
 
 function heldOutPages(file: number): Uint8Array {
-  const pages = corpus()[file].pages;
+  const pages = corpusFile(file).pages;
   const mid = Math.floor(pages.length / PAGE_SIZE / 2) * PAGE_SIZE;
   return pages.subarray(mid, mid + TEST_PAGES * PAGE_SIZE);
 }
@@ -178,7 +178,8 @@ test("zstd -D reads our dictionary pages, and we read the tool's frames made wit
   const decoded = inDir({ frames: joined(frames), dict: d }, 'zstd -q -d -D "$DIR/dict" "$DIR/frames" -o "$DIR/out"');
   expect(decoded).toEqualBytes(joined(originals));
   // Without the dictionary the tool refuses them too.
-  expect(() => inDir({ frames: frames[0] }, 'zstd -q -d "$DIR/frames" -o "$DIR/out" 2>/dev/null')).toThrow();
+  const first = nth(frames, 0, "frame");
+  expect(() => inDir({ frames: first }, 'zstd -q -d "$DIR/frames" -o "$DIR/out" 2>/dev/null')).toThrow();
   // The tool's frames (content size and checksum written) with the dictionary decode as our pages.
   for (const page of originals.slice(0, 8)) {
     const frame = inDir({ page, dict: d }, 'zstd -q -1 -D "$DIR/dict" "$DIR/page" -o "$DIR/out"');

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PAGE_SIZE, trainDictionary } from "../mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
 import { SysfsInterface } from "../lib/sysfs/mod.ts";
-import { corpus, expect, test } from "./harness.ts";
+import { corpusFile, expect, nth, test } from "./harness.ts";
 import { errnoOf } from "./sysfs_errno.ts";
 
 const PAGES = 512;
@@ -28,7 +28,7 @@ function comprWith(params: string | null): { compr: number; sys: SysfsInterface 
   sys.writeAttr("comp_algorithm", "zstd");
   if (params !== null) sys.writeAttr("algorithm_params", params);
   sys.writeAttr("disksize", "4M");
-  const pages = corpus()[1].pages;
+  const pages = corpusFile(1).pages;
   const from = Math.floor(pages.length / PAGE_SIZE / 2);
   for (let i = 0; i < PAGES; i++) sys.writePage(i, pages.subarray((from + i) * PAGE_SIZE, (from + i + 1) * PAGE_SIZE));
   const out = new Uint8Array(PAGE_SIZE);
@@ -36,13 +36,13 @@ function comprWith(params: string | null): { compr: number; sys: SysfsInterface 
     sys.readPage(i, out);
     expect(out, `page ${i}`).toEqualBytes(pages.subarray((from + i) * PAGE_SIZE, (from + i + 1) * PAGE_SIZE));
   }
-  return { compr: parseStatFields(sys.readAttr("mm_stat"))[1], sys };
+  return { compr: nth(parseStatFields(sys.readAttr("mm_stat")), 1, "mm_stat field"), sys };
 }
 
 test("algorithm_params dict=: a trained dictionary shrinks a zstd device's pages; bad files are EINVAL", () => {
   withFiles((dir) => {
     const dict = join(dir, "redis.dict");
-    writeFileSync(dict, trainDictionary(corpus()[1].pages.subarray(0, 1500 * PAGE_SIZE), { size: 32768 }));
+    writeFileSync(dict, trainDictionary(corpusFile(1).pages.subarray(0, 1500 * PAGE_SIZE), { size: 32768 }));
     const plain = comprWith("level=3");
     const withDict = comprWith(`algo=zstd level=3 dict=${dict}`);
     expect(withDict.compr).toBeLessThan(plain.compr);
@@ -58,7 +58,7 @@ test("algorithm_params dict=: a trained dictionary shrinks a zstd device's pages
     const sys = new SysfsInterface({ threads: 1 });
     sys.writeAttr("comp_algorithm", "zstd");
     const raw = join(dir, "raw.bin");
-    writeFileSync(raw, corpus()[1].pages.subarray(0, 8192));
+    writeFileSync(raw, corpusFile(1).pages.subarray(0, 8192));
     const empty = join(dir, "empty");
     closeSync(openSync(empty, "w"));
     for (const value of [`dict=${join(dir, "missing")}`, `dict=${dir}`, `dict=${raw}`, `dict=${empty}`]) {

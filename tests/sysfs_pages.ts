@@ -1,11 +1,11 @@
 // Corpus pages written to an emulated zram device page by page, and checked back the same way.
 import { PAGE_SIZE } from "../mod.ts";
 import type { SysfsInterface } from "../lib/sysfs/mod.ts";
-import { corpus, expect } from "./harness.ts";
+import { corpusFile, expect } from "./harness.ts";
 
 /** Writes the first `count` pages of corpus file `file` to pages 0..count-1; returns them. */
 export function writeCorpusPages(sys: SysfsInterface, file: number, count: number): Uint8Array {
-  const pages = corpus()[file].pages.subarray(0, count * PAGE_SIZE);
+  const pages = corpusFile(file).pages.subarray(0, count * PAGE_SIZE);
   for (let i = 0; i < count; i++) sys.writePage(i, pages.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
   return pages;
 }

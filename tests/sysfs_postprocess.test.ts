@@ -3,7 +3,7 @@
 // priorities. Text and errno come from reading drivers/block/zram/zram_drv.c (idle_store,
 // recomp_algorithm_store/show, recompress_store, algorithm_params_store), not from the live device: this
 // machine's kernel is built without both options (there, as by default here, idle takes only "all").
-import { expect, test } from "./harness.ts";
+import { expect, nth, test } from "./harness.ts";
 import { errnoOf } from "./sysfs_errno.ts";
 import { expectPagesReadBack, writeCorpusPages } from "./sysfs_pages.ts";
 import { SysfsInterface } from "../lib/sysfs/mod.ts";
@@ -14,6 +14,12 @@ const PAGES = 1024;
 
 function fullKernel(clock?: () => number): SysfsInterface {
   return new SysfsInterface({ threads: 1, features: { trackAccessTime: true, multiComp: true }, clock });
+}
+
+/** mm_stat's orig_data_size, compr_data_size and mem_used_total. */
+function sizes(sys: SysfsInterface): [orig: number, compr: number, memUsed: number] {
+  const fields = parseStatFields(sys.readAttr("mm_stat"));
+  return [nth(fields, 0, "mm_stat field"), nth(fields, 1, "mm_stat field"), nth(fields, 2, "mm_stat field")];
 }
 
 test("without the options (this machine's build): no recompress files, idle takes only all, one priority", () => {
@@ -38,7 +44,7 @@ test("idle N with access-time tracking: kstrtou32 base 0, EINVAL otherwise; read
   expect(sys.writeAttr("idle", "0x1e")).toBe(4); // 30 seconds: the cutoff second counts
   expect(device.pageFlags(0, PAGES).every((f) => (f & 1) === 1)).toBeTrue();
   sys.readPage(3, new Uint8Array(PAGE_SIZE));
-  expect(device.pageFlags(3, 1)[0] & 1).toBe(0);
+  expect(nth(device.pageFlags(3, 1), 0, "page flag") & 1).toBe(0);
   for (const bad of ["-1", "4294967296", "1.5", "", " 5", "sixty"]) {
     expect(errnoOf(() => sys.writeAttr("idle", bad)), JSON.stringify(bad)).toBe(bad === "" ? "ok" : "EINVAL");
   }
@@ -59,7 +65,7 @@ test("recomp_algorithm: algo= and priority=, its listing, EBUSY once initialised
       ["algo=lzo", "EINVAL"],
       ["algo", "EINVAL"],
       [`algo=${"z".repeat(128)}`, "E2BIG"],
-    ]
+    ] as const
   ) {
     expect(errnoOf(() => sys.writeAttr("recomp_algorithm", value)), value).toBe(errno);
   }
@@ -76,16 +82,16 @@ test("recompress: lz4 pages idle, recompressed with zstd; mm_stat moves, every p
   sys.writeAttr("algorithm_params", "priority=1 level=3");
   sys.writeAttr("disksize", "4M");
   const pages = writeCorpusPages(sys, 1, PAGES);
-  const [orig, comprBefore, memBefore] = parseStatFields(sys.readAttr("mm_stat"));
+  const [orig, comprBefore, memBefore] = sizes(sys);
   // Nothing idle yet: type=idle finds nothing.
   sys.writeAttr("recompress", "type=idle");
-  expect(parseStatFields(sys.readAttr("mm_stat"))[1]).toBe(comprBefore);
+  expect(sizes(sys)[1]).toBe(comprBefore);
   sys.writeAttr("idle", "all");
   expect(sys.writeAttr("recompress", "type=idle max_pages=100")).toBe(23);
-  const [, comprPart] = parseStatFields(sys.readAttr("mm_stat"));
+  const [, comprPart] = sizes(sys);
   expect(comprPart).toBeLessThan(comprBefore);
   sys.writeAttr("recompress", "type=idle");
-  const [origAfter, comprAfter, memAfter] = parseStatFields(sys.readAttr("mm_stat"));
+  const [origAfter, comprAfter, memAfter] = sizes(sys);
   expect(origAfter).toBe(orig);
   expect(comprAfter).toBeLessThan(comprPart);
   expect(memAfter).toBeLessThan(memBefore);
@@ -101,7 +107,7 @@ test("recompress: lz4 pages idle, recompressed with zstd; mm_stat moves, every p
       ["algo=lzo", "EINVAL"],
       ["priority=2", "EINVAL"], // only priority 1 is active
       ["threshold=99999999999", "ERANGE"],
-    ]
+    ] as const
   ) {
     expect(errnoOf(() => sys.writeAttr("recompress", value)), value).toBe(errno);
   }

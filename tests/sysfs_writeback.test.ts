@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { PAGE_SIZE } from "../mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
 import { SysfsInterface } from "../lib/sysfs/mod.ts";
-import { expect, test } from "./harness.ts";
+import { expect, nth, test } from "./harness.ts";
 import { errnoOf } from "./sysfs_errno.ts";
 import { expectPagesReadBack, writeCorpusPages } from "./sysfs_pages.ts";
 
@@ -69,7 +69,10 @@ test("writeback: idle and huge pages to the file, mm_stat and bd_stat move, page
     sys.writeAttr("backing_dev", path);
     sys.writeAttr("disksize", "1M");
     const pages = writeCorpusPages(sys, 0, PAGES);
-    const [orig, compr, , , , same] = parseStatFields(sys.readAttr("mm_stat"));
+    const mm = parseStatFields(sys.readAttr("mm_stat"));
+    const orig = nth(mm, 0, "mm_stat field");
+    const compr = nth(mm, 1, "mm_stat field");
+    const same = nth(mm, 5, "mm_stat field");
     sys.writeAttr("writeback", "idle"); // nothing idle yet
     expect(sys.readAttr("bd_stat")).toBe("       0        0        0\n");
     sys.writeAttr("idle", "all");
@@ -121,7 +124,7 @@ test("writeback: page_index(es), the limit, a full device and bad arguments, as 
         ["page_indexes=9-8", "ERANGE"],
         [`page_indexes=1-${PAGES}`, "ERANGE"],
         ["writeback_limit", "EINVAL"], // a bare word is a mode
-      ]
+      ] as const
     ) {
       expect(errnoOf(() => sys.writeAttr("writeback", value)), value).toBe(errno);
     }

@@ -261,7 +261,8 @@ export class PageStore {
     const errno = new Int32Array(1);
     const status = this.#sym.tz_store_set_backing(this.#handle, bytes, bytes.length, errno);
     if (status === 0) return 0;
-    if (errno[0] > 0) return errno[0];
+    const code = errno[0]!;
+    if (code > 0) return code;
     return checkStatus(status, "backing file");
   }
 
@@ -277,7 +278,7 @@ export class PageStore {
   backingStats(): { blocksUsed: number; reads: number; writes: number; blocks: number } {
     const out = new Float64Array(4);
     checkStatus(this.#sym.tz_store_backing_stats(this.#handle, out), "backingStats");
-    return { blocksUsed: out[0], reads: out[1], writes: out[2], blocks: out[3] };
+    return { blocksUsed: out[0]!, reads: out[1]!, writes: out[2]!, blocks: out[3]! };
   }
 
   /** Frees the native store at once (otherwise when the store is collected). */

@@ -115,7 +115,7 @@ export class Recompression {
     this.#secondary.forEach((c, p) => (this.#handles[p] = c === undefined ? 0 : c.nativeHandle()));
     store.recompress(primary, this.#handles, prio, prioMax, active, mode, threshold, maxPages, this.#out);
     const o = this.#out;
-    return { candidates: o[0], attempted: o[1], recompressed: o[2], incompressible: o[3] };
+    return { candidates: o[0]!, attempted: o[1]!, recompressed: o[2]!, incompressible: o[3]! };
   }
 
   close(): void {

@@ -75,7 +75,7 @@ export class Writeback {
   }
 
   get limit(): number {
-    return this.#limit[0];
+    return this.#limit[0]!;
   }
 
   set limit(pages: number) {
@@ -122,6 +122,6 @@ export class Writeback {
     });
     store.writeback(primary, flat, this.#limitEnabled, this.#limit, this.#out);
     const o = this.#out;
-    return { written: o[0], failed: o[1], stopped: o[2] === 1 ? "limit" : o[2] === 2 ? "full" : null };
+    return { written: o[0]!, failed: o[1]!, stopped: o[2] === 1 ? "limit" : o[2] === 2 ? "full" : null };
   }
 }

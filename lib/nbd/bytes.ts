@@ -24,12 +24,19 @@ export function lengthPrefixed(text: string): Uint8Array {
 // Big-endian fields read and written byte by byte: per request, a DataView over a fresh view costs
 // more than the request's own parsing (a tenth of the JS time at 4 KiB queue depth 16).
 
+/** b[i]; a RangeError (as from a DataView) when b has no byte i. */
+function byteAt(b: Uint8Array, i: number): number {
+  const byte = b[i];
+  if (byte === undefined) throw new RangeError(`no byte ${i} in ${b.length} bytes`);
+  return byte;
+}
+
 export function getU16(b: Uint8Array, at: number): number {
-  return (b[at] << 8) | b[at + 1];
+  return (byteAt(b, at) << 8) | byteAt(b, at + 1);
 }
 
 export function getU32(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  return ((byteAt(b, at) << 24) | (byteAt(b, at + 1) << 16) | (byteAt(b, at + 2) << 8) | byteAt(b, at + 3)) >>> 0;
 }
 
 export function putU16(b: Uint8Array, at: number, v: number): void {

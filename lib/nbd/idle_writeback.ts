@@ -3,7 +3,7 @@
 import { TruenoError } from "../ffi/errors.ts";
 import type { ServedExport } from "./exports.ts";
 
-/** serveNbd's writeback option. */
+/** ServeNbdOptions' writeback: when the cold pages of served devices go to their backing files. */
 export interface IdleWritebackOptions {
   /** Pages not accessed for this many whole seconds are written back to the device's backing file. */
   idleSeconds: number;

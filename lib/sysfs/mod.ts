@@ -5,3 +5,4 @@ export { type BlockLayerStat, formatMmStat, type IoStat, type MmStat } from "./f
 export { formatZramctl, humanSize, type ZramctlOptions } from "./zramctl.ts";
 export { memparse } from "./memparse.ts";
 export { DEFAULT_ZRAM_ALGORITHM, ZRAM_ALGORITHMS } from "./algorithms.ts";
+export { type ZramFeatures } from "./postprocess.ts";
