@@ -33,16 +33,22 @@ const pages = limitMiB > 0 ? corpus.pages.subarray(0, Math.min(corpus.pages.leng
 const bytes = pages.length;
 const chunks = (data: Uint8Array) => {
   const list: { offset: number; data: Uint8Array }[] = [];
-  for (let at = 0; at < data.length; at += REQUEST) list.push({ offset: at, data: data.subarray(at, Math.min(at + REQUEST, data.length)) });
+  for (let at = 0; at < data.length; at += REQUEST) {
+    list.push({ offset: at, data: data.subarray(at, Math.min(at + REQUEST, data.length)) });
+  }
   return list;
 };
 const requests = chunks(pages);
 /** Incompressible pages: the same amount (up to 64 MiB), stored raw by their LZ4 result. */
 const random = randomBytes(Math.min(bytes, 64 * REQUEST), 1);
 const randomRequests = chunks(random);
-console.log(`corpus: ${bytes / PAGE_SIZE} pages (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${requests.length} requests of ` +
-  `up to 1 MiB; random: ${random.length / PAGE_SIZE} pages; machine: ${cpus().length} cores, shared with other work; ` +
-  `load average ${loadavg()[0]!.toFixed(2)}\n`);
+console.log(
+  `corpus: ${bytes / PAGE_SIZE} pages (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${requests.length} requests of ` +
+    `up to 1 MiB; random: ${
+      random.length / PAGE_SIZE
+    } pages; machine: ${cpus().length} cores, shared with other work; ` +
+    `load average ${loadavg()[0]!.toFixed(2)}\n`,
+);
 
 const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
 const out = new Uint8Array(bytes);
@@ -52,7 +58,9 @@ const out = new Uint8Array(bytes);
 const deviceRouting = { rawThreshold: HUGE_THRESHOLD, entropyLimit: 8 };
 const codecBatches = requests.map((r) => compressor.compressBatch(r.data, deviceRouting));
 const codecWrite = () => {
-  for (let i = 0; i < requests.length; i++) codecBatches[i] = compressor.compressBatch(requests[i]!.data, deviceRouting);
+  for (let i = 0; i < requests.length; i++) {
+    codecBatches[i] = compressor.compressBatch(requests[i]!.data, deviceRouting);
+  }
 };
 const codecRandom = () => {
   for (const r of randomRequests) compressor.compressBatch(r.data, deviceRouting);
@@ -75,8 +83,12 @@ const unusable = linuxZramUnusable("lz4");
 if (unusable !== undefined) console.log(`Linux zram skipped: ${unusable}\n`);
 
 const t = {
-  codecWrite: [] as number[], codecRead: [] as number[], deviceWrite: [] as number[], deviceRead: [] as number[],
-  codecRandom: [] as number[], deviceRandom: [] as number[],
+  codecWrite: [] as number[],
+  codecRead: [] as number[],
+  deviceWrite: [] as number[],
+  deviceRead: [] as number[],
+  codecRandom: [] as number[],
+  deviceRandom: [] as number[],
 };
 const linux: LinuxZramPass[] = [];
 let deviceStats: ReturnType<BlockDevice["stats"]> | undefined;
@@ -116,17 +128,42 @@ const stats = deviceStats!;
 
 const gbps = (ms: number) => bytes / (ms * 1e6);
 const rows: string[][] = [
-  ["trueno raw batch codec (compressBatch/decompressBatch per 1 MiB, the device's routing)", gbps(codecWriteMs).toFixed(2),
-    gbps(codecReadMs).toFixed(2), (bytes / codecStored).toFixed(3), "-"],
-  ["trueno BlockDevice (write/read 1 MiB)", gbps(deviceWriteMs).toFixed(2), gbps(deviceReadMs).toFixed(2),
-    (stats.origDataSize / stats.comprDataSize).toFixed(3), (stats.origDataSize / stats.memUsedTotal).toFixed(3)],
+  [
+    "trueno raw batch codec (compressBatch/decompressBatch per 1 MiB, the device's routing)",
+    gbps(codecWriteMs).toFixed(2),
+    gbps(codecReadMs).toFixed(2),
+    (bytes / codecStored).toFixed(3),
+    "-",
+  ],
+  [
+    "trueno BlockDevice (write/read 1 MiB)",
+    gbps(deviceWriteMs).toFixed(2),
+    gbps(deviceReadMs).toFixed(2),
+    (stats.origDataSize / stats.comprDataSize).toFixed(3),
+    (stats.origDataSize / stats.memUsedTotal).toFixed(3),
+  ],
   ["trueno raw batch codec, random pages", (random.length / (codecRandomMs * 1e6)).toFixed(2), "-", "1.000", "-"],
   ["trueno BlockDevice, random pages", (random.length / (deviceRandomMs * 1e6)).toFixed(2), "-", "1.000", "-"],
 ];
 const targets: Target[] = [
-  { what: "BlockDevice write / raw batch codec compress", unit: "x", goal: 0.9, measured: codecWriteMs / deviceWriteMs },
-  { what: "BlockDevice read / raw batch codec decompress", unit: "x", goal: 0.85, measured: codecReadMs / deviceReadMs },
-  { what: "BlockDevice write / codec compress, random pages", unit: "x", goal: 0.8, measured: codecRandomMs / deviceRandomMs },
+  {
+    what: "BlockDevice write / raw batch codec compress",
+    unit: "x",
+    goal: 0.9,
+    measured: codecWriteMs / deviceWriteMs,
+  },
+  {
+    what: "BlockDevice read / raw batch codec decompress",
+    unit: "x",
+    goal: 0.85,
+    measured: codecReadMs / deviceReadMs,
+  },
+  {
+    what: "BlockDevice write / codec compress, random pages",
+    unit: "x",
+    goal: 0.8,
+    measured: codecRandomMs / deviceRandomMs,
+  },
 ];
 
 if (linux.length > 0) {
@@ -134,15 +171,24 @@ if (linux.length > 0) {
   const read = median(linux.map((p) => p.readSeconds)) * 1e3;
   const last = linux[linux.length - 1]!;
   const linuxRatio = last.origDataSize / last.memUsedTotal;
-  rows.push(["Linux zram lz4 (dd O_DIRECT bs=1M, one writer)", gbps(write).toFixed(2), gbps(read).toFixed(2),
-    (last.origDataSize / last.comprDataSize).toFixed(3), linuxRatio.toFixed(3)]);
+  rows.push([
+    "Linux zram lz4 (dd O_DIRECT bs=1M, one writer)",
+    gbps(write).toFixed(2),
+    gbps(read).toFixed(2),
+    (last.origDataSize / last.comprDataSize).toFixed(3),
+    linuxRatio.toFixed(3),
+  ]);
   targets.push(
     { what: "BlockDevice write / Linux zram write", unit: "x", goal: 2.0, measured: write / deviceWriteMs },
   );
   // Equal within 1%: the smaller of the two ratios over the larger.
   const ratio = (stats.origDataSize / stats.memUsedTotal) / linuxRatio;
-  targets.push({ what: "stored ratio agreement with Linux zram (min of the two / max)", unit: "x", goal: 0.99,
-    measured: Math.min(ratio, 1 / ratio) });
+  targets.push({
+    what: "stored ratio agreement with Linux zram (min of the two / max)",
+    unit: "x",
+    goal: 0.99,
+    measured: Math.min(ratio, 1 / ratio),
+  });
 }
 
 console.log("Write and read throughput (median pass; GB/s of page bytes) and stored ratio:\n");

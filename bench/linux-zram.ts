@@ -72,11 +72,24 @@ export function linuxZramPass(file: string, bytes: number, algorithm: string): L
   try {
     writeFileSync(`${SYS}/comp_algorithm`, algorithm);
     writeFileSync(`${SYS}/disksize`, String(Math.ceil(bytes / 2 ** 20) * 2 ** 20));
-    const writeSeconds = timedDd(["if=" + file, "of=" + DEV, "bs=1M", "oflag=direct", "iflag=count_bytes", `count=${bytes}`]);
-    const readSeconds = timedDd([
-      "if=" + DEV, "of=/dev/null", "bs=1M", "iflag=direct,count_bytes", `count=${bytes}`,
+    const writeSeconds = timedDd([
+      "if=" + file,
+      "of=" + DEV,
+      "bs=1M",
+      "oflag=direct",
+      "iflag=count_bytes",
+      `count=${bytes}`,
     ]);
-    const [origDataSize, comprDataSize, memUsedTotal] = readFileSync(`${SYS}/mm_stat`, "utf8").trim().split(/\s+/).map(Number);
+    const readSeconds = timedDd([
+      "if=" + DEV,
+      "of=/dev/null",
+      "bs=1M",
+      "iflag=direct,count_bytes",
+      `count=${bytes}`,
+    ]);
+    const [origDataSize, comprDataSize, memUsedTotal] = readFileSync(`${SYS}/mm_stat`, "utf8").trim().split(/\s+/).map(
+      Number,
+    );
     if (memUsedTotal === undefined || comprDataSize === undefined || origDataSize === undefined) {
       throw new Error(`${SYS}/mm_stat has fewer than 3 fields`);
     }

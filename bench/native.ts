@@ -29,7 +29,18 @@ export function buildPageLoop(): string {
   if (!existsSync(BINARY) || statSync(BINARY).mtimeMs < statSync(SOURCE).mtimeMs) {
     mkdirSync(BENCH_CACHE, { recursive: true });
     execFileSync(join(ROOT, "scripts", "zig"), [
-      "cc", "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", SOURCE, "-o", BINARY, "-llz4", "-lzstd", "-lpthread",
+      "cc",
+      "-O2",
+      "-std=c11",
+      "-Wall",
+      "-Wextra",
+      "-Werror",
+      SOURCE,
+      "-o",
+      BINARY,
+      "-llz4",
+      "-lzstd",
+      "-lpthread",
     ], { stdio: "inherit" });
   }
   return BINARY;

@@ -34,7 +34,13 @@ interface Server {
 }
 
 /** Starts a server process and resolves once `ready()` says it accepts connections. */
-async function startServer(command: string, args: string[], socket: string, uri: string, ready: () => boolean): Promise<Server> {
+async function startServer(
+  command: string,
+  args: string[],
+  socket: string,
+  uri: string,
+  ready: () => boolean,
+): Promise<Server> {
   const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"] });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const deadline = Date.now() + 30_000;
@@ -62,7 +68,16 @@ async function startServer(command: string, args: string[], socket: string, uri:
 function trueno(dir: string, size: number, root = ROOT, name = "trueno"): Promise<Server> {
   const socket = join(dir, `${name}.sock`);
   const bun = join(ROOT, "node_modules", ".bin", "bun");
-  const args = [join(root, "lib", "cli", "main.ts"), "serve", "--size", String(size), "--algorithm", ALGORITHM, "--socket", socket];
+  const args = [
+    join(root, "lib", "cli", "main.ts"),
+    "serve",
+    "--size",
+    String(size),
+    "--algorithm",
+    ALGORITHM,
+    "--socket",
+    socket,
+  ];
   return startServer(bun, args, socket, `nbd+unix:///?socket=${socket}`, () => existsSync(`${socket}.ctl`));
 }
 
@@ -80,9 +95,16 @@ interface FioResult {
 /** One fio job; `target` is ["--ioengine=nbd", "--uri=..."] or a block device with libaio. */
 function fio(target: string[], name: string, rw: string, bs: string, iodepth: number, extra: string[]): FioResult {
   const args = [
-    `--name=${name}`, ...target, `--rw=${rw}`, `--bs=${bs}`, `--iodepth=${iodepth}`, "--output-format=json",
+    `--name=${name}`,
+    ...target,
+    `--rw=${rw}`,
+    `--bs=${bs}`,
+    `--iodepth=${iodepth}`,
+    "--output-format=json",
     // Half-compressible buffers, the same bytes for every server.
-    "--buffer_compress_percentage=50", "--randseed=1", ...extra,
+    "--buffer_compress_percentage=50",
+    "--randseed=1",
+    ...extra,
   ];
   const r = spawnSync("fio", args, { encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`fio ${args.join(" ")} failed: ${r.stderr}`);
@@ -157,7 +179,9 @@ function codecGbps(pages: Uint8Array): number {
     let best = Infinity;
     for (let round = 0; round < 3; round++) {
       const t0 = performance.now();
-      for (let at = 0; at < pages.length; at += 1 << 20) c.compressBatch(pages.subarray(at, Math.min(at + (1 << 20), pages.length)));
+      for (let at = 0; at < pages.length; at += 1 << 20) {
+        c.compressBatch(pages.subarray(at, Math.min(at + (1 << 20), pages.length)));
+      }
       best = Math.min(best, performance.now() - t0);
     }
     return pages.length / best / 1e6;
@@ -202,7 +226,10 @@ async function abRun(dir: string, other: string, rounds: number): Promise<void> 
   console.log(`load average (1 min) after each round: ${loads.map((l) => l.toFixed(2)).join(", ")}\n`);
   console.log(markdownTable(
     ["job", ...servers.flatMap(({ name }) => [name, `${name.split(" ")[0]} server CPU us/request`])],
-    jobs.map(([what], j) => [what, ...figures.flatMap((f) => [withSpread(f[j]!.value, 2), withSpread(f[j]!.cpuUs, 1)])]),
+    jobs.map((
+      [what],
+      j,
+    ) => [what, ...figures.flatMap((f) => [withSpread(f[j]!.value, 2), withSpread(f[j]!.cpuUs, 1)])]),
   ));
   // figures has the two servers' rows, each with one figure per job.
   const ratio = (j: number) => median(figures[0]![j]!.value) / median(figures[1]![j]!.value);
@@ -225,8 +252,10 @@ if (abAt >= 0) {
   process.exit(0);
 }
 try {
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}; fio over Unix sockets, ${ALGORITHM}` +
-    `${QUICK ? " (--quick: sizes too small for figures)" : ""}\n`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}; fio over Unix sockets, ${ALGORITHM}` +
+      `${QUICK ? " (--quick: sizes too small for figures)" : ""}\n`,
+  );
   const ours = await trueno(dir, DEVICE_BYTES);
   const theirs = await nbdkit(dir, DEVICE_BYTES);
   let oursSuite: Suite;
@@ -248,7 +277,15 @@ try {
   ];
   const table = [rows("trueno-zram serve (NBD)", oursSuite), rows("nbdkit memory (NBD)", theirSuite)];
   if (typeof zram !== "string") table.push(rows("Linux zram /dev/zram0 (libaio, O_DIRECT)", zram));
-  console.log(markdownTable(["server", "4K randread kIOPS (qd16)", "4K randwrite kIOPS (qd16)", "1M seq read GB/s", "1M seq write GB/s"], table));
+  console.log(
+    markdownTable([
+      "server",
+      "4K randread kIOPS (qd16)",
+      "4K randwrite kIOPS (qd16)",
+      "1M seq read GB/s",
+      "1M seq write GB/s",
+    ], table),
+  );
   if (typeof zram === "string") console.log(`Linux zram: not measured (${zram})\n`);
 
   // The corpus into a fresh export with nbdcopy, then the stored ratio from the control socket.
@@ -258,7 +295,9 @@ try {
   let stored: { orig: number; memUsed: number };
   try {
     const t0 = performance.now();
-    const r = spawnSync("nbdcopy", ["--connections=4", "--requests=16", corpus.path, corpusExport.uri], { encoding: "utf8" });
+    const r = spawnSync("nbdcopy", ["--connections=4", "--requests=16", corpus.path, corpusExport.uri], {
+      encoding: "utf8",
+    });
     if (r.status !== 0) throw new Error(`nbdcopy failed: ${r.stderr}`);
     copyGbps = corpus.pages.length / (performance.now() - t0) / 1e6;
     const served = (await fetchControl(corpusExport.socket)).exports[0];
@@ -270,13 +309,32 @@ try {
   }
   const codec = codecGbps(corpus.pages);
   console.log(markdownTable(["corpus path", "write GB/s", "stored ratio (orig / mem_used_total)"], [
-    [`nbdcopy --connections=4 into trueno-zram serve (${(corpus.pages.length / 2 ** 20).toFixed(1)} MiB)`, copyGbps.toFixed(2), (stored.orig / stored.memUsed).toFixed(3)],
+    [
+      `nbdcopy --connections=4 into trueno-zram serve (${(corpus.pages.length / 2 ** 20).toFixed(1)} MiB)`,
+      copyGbps.toFixed(2),
+      (stored.orig / stored.memUsed).toFixed(3),
+    ],
     ["codec batch compress, 1 MiB batches (in process)", codec.toFixed(2), ""],
   ]));
   const targets: Target[] = [
-    { what: "4K randread IOPS / nbdkit memory", measured: oursSuite.randRead.iops / theirSuite.randRead.iops, goal: 0.8, unit: "x" },
-    { what: "4K randwrite IOPS / nbdkit memory", measured: oursSuite.randWrite.iops / theirSuite.randWrite.iops, goal: 0.8, unit: "x" },
-    { what: "1M seq read / nbdkit memory", measured: oursSuite.seqRead.gbps / theirSuite.seqRead.gbps, goal: 1.0, unit: "x" },
+    {
+      what: "4K randread IOPS / nbdkit memory",
+      measured: oursSuite.randRead.iops / theirSuite.randRead.iops,
+      goal: 0.8,
+      unit: "x",
+    },
+    {
+      what: "4K randwrite IOPS / nbdkit memory",
+      measured: oursSuite.randWrite.iops / theirSuite.randWrite.iops,
+      goal: 0.8,
+      unit: "x",
+    },
+    {
+      what: "1M seq read / nbdkit memory",
+      measured: oursSuite.seqRead.gbps / theirSuite.seqRead.gbps,
+      goal: 1.0,
+      unit: "x",
+    },
     { what: "nbdcopy of the corpus in / codec batch compress", measured: copyGbps / codec, goal: 0.8, unit: "x" },
   ];
   console.log(markdownTable(["target", "measured", "goal", "result"], targetRows(targets)));

@@ -51,16 +51,22 @@ const SMALL_BATCH_PAGES = 256;
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").trim();
 const views = pageViews(corpus.pages);
 const bytes = corpus.pages.length;
-console.log(`corpus: ${corpus.files.map((f) => `${f.name} (${f.pages} pages)`).join(", ")}; ` +
-  `${views.length} pages, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}); ` +
-  `${PASSES} passes, ${MIN_MS} ms per case and pass; /proc/loadavg at start: ${loadavg()}`);
+console.log(
+  `corpus: ${corpus.files.map((f) => `${f.name} (${f.pages} pages)`).join(", ")}; ` +
+    `${views.length} pages, ${(bytes / 2 ** 20).toFixed(1)} MiB`,
+);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}); ` +
+    `${PASSES} passes, ${MIN_MS} ms per case and pass; /proc/loadavg at start: ${loadavg()}`,
+);
 
 // ---- inputs prepared once, outside the timed loops ----
 const lz4 = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
 const zstd = new CompressorBuilder().algorithm(Algorithm.Zstd(1)).build();
-console.log(`batch threads: ${lz4.threads()}; SIMD backend: ${lz4.backend()} (a backend changes only the ` +
-  `same-fill and zero checks; the byte histogram of the entropy check is the same scalar code in every backend)\n`);
+console.log(
+  `batch threads: ${lz4.threads()}; SIMD backend: ${lz4.backend()} (a backend changes only the ` +
+    `same-fill and zero checks; the byte histogram of the entropy check is the same scalar code in every backend)\n`,
+);
 const out = new Uint8Array(bytes);
 const pageOut = new Uint8Array(PAGE_SIZE);
 const storedOut = new Uint8Array(PAGE_SIZE);
@@ -93,7 +99,9 @@ const others = alternatives().map((codec) => {
   const pages = views.filter((_, i) => i % stride === 0);
   const compressed = pages.map((v) => codec.compress(v));
   compressed.forEach((z, i) => {
-    if (Buffer.compare(codec.decompress(z), pages[i]!) !== 0) throw new Error(`${codec.name} round trip failed at ${i}`);
+    if (Buffer.compare(codec.decompress(z), pages[i]!) !== 0) {
+      throw new Error(`${codec.name} round trip failed at ${i}`);
+    }
   });
   const label = stride === 1 ? `${codec.name} per page` : `${codec.name} per page (every ${stride}th page)`;
   return { codec, label, pages, compressed, stored: compressed.reduce((n, z) => n + z.length, 0) };
@@ -141,48 +149,96 @@ function codecCases(family: Family, c: Compressor, pages: CompressedPage[], batc
   const decompress = { family, phase: "decompress" } as const;
   const allPages = Math.ceil(bytes / PAGE_SIZE);
   cases.push(
-    { name: `${family} compress: trueno batch into a reused BatchArena (FFI, ${threads})`, baseline: compress, bytes,
-      stored: batch.totalBytes, fn: arenaBatches(c, new BatchArena(allPages), allPages) },
-    { name: `${family} compress: trueno batch, plain compressBatch, fresh memory (FFI, ${threads})`, baseline: compress,
-      bytes, stored: batch.totalBytes, fn: () => do_not_optimize(c.compressBatch(corpus.pages)) },
+    {
+      name: `${family} compress: trueno batch into a reused BatchArena (FFI, ${threads})`,
+      baseline: compress,
+      bytes,
+      stored: batch.totalBytes,
+      fn: arenaBatches(c, new BatchArena(allPages), allPages),
+    },
+    {
+      name: `${family} compress: trueno batch, plain compressBatch, fresh memory (FFI, ${threads})`,
+      baseline: compress,
+      bytes,
+      stored: batch.totalBytes,
+      fn: () => do_not_optimize(c.compressBatch(corpus.pages)),
+    },
   );
   if (family === "lz4" && prefaultSupported) {
-    cases.push({ name: `${family} compress: trueno batch, plain compressBatch, bulk pre-fault on (FFI, ${threads})`,
-      baseline: compress, bytes, stored: batch.totalBytes, fn: () => {
+    cases.push({
+      name: `${family} compress: trueno batch, plain compressBatch, bulk pre-fault on (FFI, ${threads})`,
+      baseline: compress,
+      bytes,
+      stored: batch.totalBytes,
+      fn: () => {
         sym.tz_batch_prefault(1);
         do_not_optimize(c.compressBatch(corpus.pages));
         sym.tz_batch_prefault(0);
-      } });
+      },
+    });
   }
   if (family === "lz4") {
-    cases.push({ name: `${family} compress: trueno ${SMALL_BATCH_PAGES}-page batches into a reused BatchArena (FFI, ${threads})`,
-      baseline: compress, bytes, stored: batch.totalBytes,
-      fn: arenaBatches(c, new BatchArena(SMALL_BATCH_PAGES), SMALL_BATCH_PAGES) });
+    cases.push({
+      name: `${family} compress: trueno ${SMALL_BATCH_PAGES}-page batches into a reused BatchArena (FFI, ${threads})`,
+      baseline: compress,
+      bytes,
+      stored: batch.totalBytes,
+      fn: arenaBatches(c, new BatchArena(SMALL_BATCH_PAGES), SMALL_BATCH_PAGES),
+    });
   }
   cases.push(
-    { name: `${family} compress: trueno per page into a reused buffer (compressInto, FFI)`, baseline: compress, bytes,
-      stored: storedOfPages(pages), fn: () => {
+    {
+      name: `${family} compress: trueno per page into a reused buffer (compressInto, FFI)`,
+      baseline: compress,
+      bytes,
+      stored: storedOfPages(pages),
+      fn: () => {
         for (const v of views) c.compressInto(v, storedOut);
-      } },
-    { name: `${family} compress: trueno per page, new memory (compress, FFI)`, baseline: compress, bytes,
-      stored: storedOfPages(pages), fn: () => {
+      },
+    },
+    {
+      name: `${family} compress: trueno per page, new memory (compress, FFI)`,
+      baseline: compress,
+      bytes,
+      stored: storedOfPages(pages),
+      fn: () => {
         for (const v of views) do_not_optimize(c.compress(v));
-      } },
+      },
+    },
     ...alts.map((o) => ({
-      name: `${family} compress: ${o.label}`, baseline: compress, bytes: o.pages.length * PAGE_SIZE, stored: o.stored,
+      name: `${family} compress: ${o.label}`,
+      baseline: compress,
+      bytes: o.pages.length * PAGE_SIZE,
+      stored: o.stored,
       fn: () => {
         for (const v of o.pages) do_not_optimize(o.codec.compress(v));
       },
     })),
-    { name: `${family} decompress: trueno batch into a reused buffer (FFI, ${threads})`, baseline: decompress, bytes,
-      fn: () => do_not_optimize(c.decompressBatch(batch, out)) },
-    { name: `${family} decompress: trueno batch into new memory (FFI, ${threads})`, baseline: decompress, bytes,
-      fn: () => do_not_optimize(c.decompressBatch(batch)) },
-    { name: `${family} decompress: trueno per page (decompressInto, FFI)`, baseline: decompress, bytes, fn: () => {
-      for (const p of pages) c.decompressInto(p, pageOut);
-    } },
+    {
+      name: `${family} decompress: trueno batch into a reused buffer (FFI, ${threads})`,
+      baseline: decompress,
+      bytes,
+      fn: () => do_not_optimize(c.decompressBatch(batch, out)),
+    },
+    {
+      name: `${family} decompress: trueno batch into new memory (FFI, ${threads})`,
+      baseline: decompress,
+      bytes,
+      fn: () => do_not_optimize(c.decompressBatch(batch)),
+    },
+    {
+      name: `${family} decompress: trueno per page (decompressInto, FFI)`,
+      baseline: decompress,
+      bytes,
+      fn: () => {
+        for (const p of pages) c.decompressInto(p, pageOut);
+      },
+    },
     ...alts.map((o) => ({
-      name: `${family} decompress: ${o.label}`, baseline: decompress, bytes: o.pages.length * PAGE_SIZE, fn: () => {
+      name: `${family} decompress: ${o.label}`,
+      baseline: decompress,
+      bytes: o.pages.length * PAGE_SIZE,
+      fn: () => {
         for (const z of o.compressed) do_not_optimize(o.codec.decompress(z));
       },
     })),
@@ -191,17 +247,32 @@ function codecCases(family: Family, c: Compressor, pages: CompressedPage[], batc
 codecCases("lz4", lz4, lz4Pages, lz4Batch, ["lz4-napi", "lz4js", "snappy"]);
 codecCases("zstd-1", zstd, zstdPages, zstdBatch, ["Bun.zstd-1", "zstd-napi-1"]);
 cases.push(
-  { name: "same-fill: trueno sameFillWord per page (kernel rule)", bytes: sameFilled.length, fn: () => {
-    for (const v of sameViews) do_not_optimize(sameFillWord(v));
-  } },
-  { name: "same-fill: trueno detectSameFill per page (byte rule)", bytes: sameFilled.length, fn: () => {
-    for (const v of sameViews) do_not_optimize(detectSameFill(v));
-  } },
-  { name: "same-fill: memcpy (TypedArray.set) of the same bytes", bytes: sameFilled.length,
-    fn: () => sameCopy.set(sameFilled) },
-  { name: "entropy: trueno shannonEntropy per page", bytes, fn: () => {
-    for (const v of views) do_not_optimize(shannonEntropy(v));
-  } },
+  {
+    name: "same-fill: trueno sameFillWord per page (kernel rule)",
+    bytes: sameFilled.length,
+    fn: () => {
+      for (const v of sameViews) do_not_optimize(sameFillWord(v));
+    },
+  },
+  {
+    name: "same-fill: trueno detectSameFill per page (byte rule)",
+    bytes: sameFilled.length,
+    fn: () => {
+      for (const v of sameViews) do_not_optimize(detectSameFill(v));
+    },
+  },
+  {
+    name: "same-fill: memcpy (TypedArray.set) of the same bytes",
+    bytes: sameFilled.length,
+    fn: () => sameCopy.set(sameFilled),
+  },
+  {
+    name: "entropy: trueno shannonEntropy per page",
+    bytes,
+    fn: () => {
+      for (const v of views) do_not_optimize(shannonEntropy(v));
+    },
+  },
 );
 
 // ---- page faults per iteration, counted (not timed) after one warm-up iteration ----
@@ -224,8 +295,11 @@ interface Pass {
 const passes: Pass[] = [];
 for (let pass = 0; pass < PASSES; pass++) {
   const nativeRun = (threadCount: number) =>
-    Object.fromEntries(Object.entries(NATIVE).map(([family, [algo, level]]) =>
-      [family, runPageLoop(corpus.path, algo, level, threadCount, MIN_MS / 1000)])) as Record<Family, NativeResult>;
+    Object.fromEntries(
+      Object.entries(NATIVE).map((
+        [family, [algo, level]],
+      ) => [family, runPageLoop(corpus.path, algo, level, threadCount, MIN_MS / 1000)]),
+    ) as Record<Family, NativeResult>;
   const native = nativeRun(1);
   const native2 = nativeRun(2);
   const rate = new Map<string, number>();
@@ -266,14 +340,21 @@ for (const family of ["lz4", "zstd-1"] as const) {
     for (const phase of ["compress", "decompress"] as const) {
       const gbps = nativeRates(family, phase, two);
       const base = nativeRates(family, phase);
-      summary.push([`${label}: ${phase}`, withSpread(gbps, 2), withSpread(gbps.map((g, i) => g / base[i]!), 2) + "x",
-        phase === "compress" ? (r.bytes / r.stored).toFixed(2) : "", ""]);
+      summary.push([
+        `${label}: ${phase}`,
+        withSpread(gbps, 2),
+        withSpread(gbps.map((g, i) => g / base[i]!), 2) + "x",
+        phase === "compress" ? (r.bytes / r.stored).toFixed(2) : "",
+        "",
+      ]);
     }
   }
 }
-console.log("\nThroughput: median over passes (min..max) of each pass's median iteration; GB/s of uncompressed " +
-  "page bytes; x = over the native single-thread loop of the same family and phase in the same pass; " +
-  "ratio = bytes in / bytes stored; faults = minor page faults per iteration:\n");
+console.log(
+  "\nThroughput: median over passes (min..max) of each pass's median iteration; GB/s of uncompressed " +
+    "page bytes; x = over the native single-thread loop of the same family and phase in the same pass; " +
+    "ratio = bytes in / bytes stored; faults = minor page faults per iteration:\n",
+);
 console.log(markdownTable(["benchmark", "GB/s", "vs native 1 thread", "ratio", "faults"], summary));
 
 const lz4Case = (prefix: string) => {
@@ -288,29 +369,70 @@ const reuseDecompress = lz4Case("lz4 decompress: trueno batch into a reused buff
 const perPageInto = lz4Case("lz4 compress: trueno per page into a reused buffer");
 const over = (a: string, b: string) => passes.map((p) => p.rate.get(a)! / p.rate.get(b)!);
 const targets: Target[] = [
-  { what: "batch LZ4 compress into a reused BatchArena / native liblz4 loop (1 thread)", unit: "x", goal: 1.9,
-    measured: ratios(arenaCompress) },
-  { what: "plain compressBatch (fresh memory) / native liblz4 loop (1 thread)", unit: "x", goal: 1.75,
-    measured: ratios(plainCompress) },
-  { what: `${SMALL_BATCH_PAGES}-page batches (reused BatchArena) / native liblz4 loop (1 thread)`, unit: "x", goal: 1.8,
-    measured: ratios(smallBatches) },
-  { what: "batch LZ4 decompress into a reused buffer / native liblz4 loop (1 thread)", unit: "x", goal: 1.9,
-    measured: ratios(reuseDecompress) },
-  { what: "per-page LZ4 compress into a reused buffer / native liblz4 loop (1 thread)", unit: "x", goal: 0.9,
-    measured: ratios(perPageInto) },
-  { what: "plain compressBatch / lz4-napi per page", unit: "x", goal: 3.2,
-    measured: over(plainCompress, "lz4 compress: lz4-napi per page") },
-  { what: "batch LZ4 decompress (reused buffer) / lz4-napi per page", unit: "x", goal: 6,
-    measured: over(reuseDecompress, "lz4 decompress: lz4-napi per page") },
-  { what: "same-fill check (sameFillWord) / memcpy, same-filled pages", unit: "x", goal: 0.8,
-    measured: over("same-fill: trueno sameFillWord per page (kernel rule)", "same-fill: memcpy (TypedArray.set) of the same bytes") },
-  { what: "full-page entropy (shannonEntropy per page)", unit: "GB/s", goal: 1.5,
-    measured: rates("entropy: trueno shannonEntropy per page") },
+  {
+    what: "batch LZ4 compress into a reused BatchArena / native liblz4 loop (1 thread)",
+    unit: "x",
+    goal: 1.9,
+    measured: ratios(arenaCompress),
+  },
+  {
+    what: "plain compressBatch (fresh memory) / native liblz4 loop (1 thread)",
+    unit: "x",
+    goal: 1.75,
+    measured: ratios(plainCompress),
+  },
+  {
+    what: `${SMALL_BATCH_PAGES}-page batches (reused BatchArena) / native liblz4 loop (1 thread)`,
+    unit: "x",
+    goal: 1.8,
+    measured: ratios(smallBatches),
+  },
+  {
+    what: "batch LZ4 decompress into a reused buffer / native liblz4 loop (1 thread)",
+    unit: "x",
+    goal: 1.9,
+    measured: ratios(reuseDecompress),
+  },
+  {
+    what: "per-page LZ4 compress into a reused buffer / native liblz4 loop (1 thread)",
+    unit: "x",
+    goal: 0.9,
+    measured: ratios(perPageInto),
+  },
+  {
+    what: "plain compressBatch / lz4-napi per page",
+    unit: "x",
+    goal: 3.2,
+    measured: over(plainCompress, "lz4 compress: lz4-napi per page"),
+  },
+  {
+    what: "batch LZ4 decompress (reused buffer) / lz4-napi per page",
+    unit: "x",
+    goal: 6,
+    measured: over(reuseDecompress, "lz4 decompress: lz4-napi per page"),
+  },
+  {
+    what: "same-fill check (sameFillWord) / memcpy, same-filled pages",
+    unit: "x",
+    goal: 0.8,
+    measured: over(
+      "same-fill: trueno sameFillWord per page (kernel rule)",
+      "same-fill: memcpy (TypedArray.set) of the same bytes",
+    ),
+  },
+  {
+    what: "full-page entropy (shannonEntropy per page)",
+    unit: "GB/s",
+    goal: 1.5,
+    measured: rates("entropy: trueno shannonEntropy per page"),
+  },
 ];
 console.log(`Targets (median over ${PASSES} passes, min..max; /proc/loadavg at the end: ${loadavg()}):\n`);
 console.log(markdownTable(["target", "measured", "goal", "result"], targetRows(targets)));
-console.log(`native liblz4 loop scaling, 2 threads over 1: ` +
-  `${median(over2("compress")).toFixed(2)}x compress, ${median(over2("decompress")).toFixed(2)}x decompress`);
+console.log(
+  `native liblz4 loop scaling, 2 threads over 1: ` +
+    `${median(over2("compress")).toFixed(2)}x compress, ${median(over2("decompress")).toFixed(2)}x decompress`,
+);
 function over2(phase: "compress" | "decompress"): number[] {
   const one = nativeRates("lz4", phase);
   return nativeRates("lz4", phase, true).map((g, i) => g / one[i]!);

@@ -66,4 +66,3 @@ export class CompactSameFill {
     return new Uint8Array(PAGE_SIZE).fill(this.value);
   }
 }
-

@@ -114,7 +114,13 @@ test("incompressible pages are stored raw and counted huge; entropy routing skip
   const routed = new BlockDevice(MiB, zstd, { entropyThreshold: 7.0 });
   routed.write(0, pagesOf(randomBytes(4096, 5), textPage()));
   let s = routed.stats();
-  expect([s.hugePages, s.hugePagesSince, s.entropyRoutedPages, s.scalarPages + s.simdPages, s.gpuPages]).toEqual([1, 1, 1, 2, 0]);
+  expect([s.hugePages, s.hugePagesSince, s.entropyRoutedPages, s.scalarPages + s.simdPages, s.gpuPages]).toEqual([
+    1,
+    1,
+    1,
+    2,
+    0,
+  ]);
   expect(s.comprDataSize).toBeGreaterThan(4096);
   expect(readBack(routed, 0, 4096)).toEqualBytes(randomBytes(4096, 5));
   routed.close();
@@ -142,7 +148,14 @@ test("overwrites replace pages; discard and writeZeroes free them and count noti
   dev.discard(4096, 8 * 4096);
   dev.writeZeroes(0, 4096);
   s = dev.stats();
-  expect([s.pagesStored, s.comprDataSize, s.memUsedTotal, s.notifyFree, s.samePages, s.hugePages]).toEqual([0, 0, 0, 9, 0, 0]);
+  expect([s.pagesStored, s.comprDataSize, s.memUsedTotal, s.notifyFree, s.samePages, s.hugePages]).toEqual([
+    0,
+    0,
+    0,
+    9,
+    0,
+    0,
+  ]);
   expect(readBack(dev, 0, 10 * 4096)).toEqualBytes(new Uint8Array(10 * 4096));
 });
 
@@ -198,10 +211,14 @@ test("async writes and reads overlapping on the same pages: whole old or whole n
   const n = 16;
   const versions = Array.from({ length: 6 }, (_, v) => {
     const block = new Uint8Array(n * 4096);
-    for (let p = 0; p < n; p++) block.set(v % 2 ? randomBytes(4096, v * 100 + p + 1) : repeated([v + 1, p + 1, 7]), p * 4096);
+    for (let p = 0; p < n; p++) {
+      block.set(v % 2 ? randomBytes(4096, v * 100 + p + 1) : repeated([v + 1, p + 1, 7]), p * 4096);
+    }
     return block;
   });
-  const candidates = (p: number) => [new Uint8Array(4096), ...versions.map((b) => b.subarray(p * 4096, (p + 1) * 4096))];
+  const candidates = (
+    p: number,
+  ) => [new Uint8Array(4096), ...versions.map((b) => b.subarray(p * 4096, (p + 1) * 4096))];
   const isWhole = (out: Uint8Array, p: number) =>
     candidates(p).some((c) => c.every((byte, i) => out[p * 4096 + i] === byte));
   const reads: Promise<Uint8Array>[] = [];
@@ -271,9 +288,13 @@ test("a refused write names its page, for the memory limit as for a pool that ca
   expect(sync instanceof TruenoError && sync.code === "OutOfMemory").toBeTrue();
   expect(sync.message.includes("page 9 refused")).toBeTrue();
   // The pool is at its limit now: the first page of this request is refused.
-  const async = await dev.writeAsync(4 * 4096, pagesOf(randomBytes(4096, 3), randomBytes(4096, 4))).then(() => null, (e) => e);
+  const async = await dev.writeAsync(4 * 4096, pagesOf(randomBytes(4096, 3), randomBytes(4096, 4))).then(
+    () => null,
+    (e) => e,
+  );
   expect(async instanceof TruenoError && async.message.includes("page 4 refused")).toBeTrue();
-  expect(refusalError(Refusal.NoMemory, 12, 3, 0).message.includes("page 12 refused: the pool could not grow")).toBeTrue();
+  expect(refusalError(Refusal.NoMemory, 12, 3, 0).message.includes("page 12 refused: the pool could not grow"))
+    .toBeTrue();
   expect(dev.stats().failedWrites).toBe(2);
 });
 

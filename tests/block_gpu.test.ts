@@ -79,8 +79,13 @@ function withGpuModel(fn: (breakEven: number) => void | Promise<void>): Promise<
   const before = currentGpuTerms();
   const cpu = measureCpuSpeed();
   // gain per byte = 1/cpu - 1/(4 cpu); the launch cost of 31.5 pages' gain puts the break-even at 32.
-  setGpuTerms({ launchSeconds: (31.5 * PAGE_SIZE * 0.75) / cpu, pcieBytesPerSec: 4 * cpu, gpuBytesPerSec: 4 * cpu,
-    compressedFraction: 1, overlap: true });
+  setGpuTerms({
+    launchSeconds: (31.5 * PAGE_SIZE * 0.75) / cpu,
+    pcieBytesPerSec: 4 * cpu,
+    gpuBytesPerSec: 4 * cpu,
+    compressedFraction: 1,
+    overlap: true,
+  });
   const breakEven = breakEvenPages(costModel()!);
   return Promise.resolve()
     .then(() => fn(breakEven))
@@ -116,7 +121,9 @@ test("block gpu: the selection rule routes writes: below the break-even to the C
     expect([gpu.kindCounts.raw, s.hugePages], "random pages stored raw").toEqual([2, 2]);
     expect(s.gpuPages, "GPU_LZ4 and RAW pages of the GPU batch").toBe(gpu.kindCounts.gpuLz4 + gpu.kindCounts.raw);
     expect(s.gpuPages).toBeGreaterThan(0);
-    expect(s.simdPages + s.scalarPages + s.gpuPages + s.sameFillPathPages, "every page on one path").toBe(2 * breakEven - 1);
+    expect(s.simdPages + s.scalarPages + s.gpuPages + s.sameFillPathPages, "every page on one path").toBe(
+      2 * breakEven - 1,
+    );
     expect(s.gpuFallbacks).toBe(0);
     expect(readBack(dev, 0, small.length)).toEqualBytes(small);
     expect(readBack(dev, MiB, large.length)).toEqualBytes(large);
@@ -156,8 +163,10 @@ test("block gpu: every corpus page round-trips through GPU writes", () =>
       expect(s.comprDataSize, `${file.name}: LZ4 pages below the huge threshold`).toBeLessThan(
         gpu.kindCounts.raw * PAGE_SIZE + gpu.kindCounts.gpuLz4 * 3625,
       );
-      console.log(`${file.name}: ${pages} pages, ${gpu.kindCounts.gpuLz4} GPU_LZ4, ${gpu.kindCounts.raw} raw, ` +
-        `${gpu.kindCounts.same} same, ratio ${s.compressionRatio().toFixed(3)}`);
+      console.log(
+        `${file.name}: ${pages} pages, ${gpu.kindCounts.gpuLz4} GPU_LZ4, ${gpu.kindCounts.raw} raw, ` +
+          `${gpu.kindCounts.same} same, ratio ${s.compressionRatio().toFixed(3)}`,
+      );
     }
   }));
 

@@ -76,7 +76,10 @@ test("args: short forms, -h for --help, positionals up to the command's count, -
   expect(p.positionals).toEqual(["FILE"]);
   throwsUsage(() => parseOptions(["a", "b"], spec, "entropy", { positionals: 1 }), "unexpected argument 'b'");
   throwsUsage(() => parseOptions(["-x"], spec, "capture", { short: { o: "output" } }), "unexpected argument '-x'");
-  throwsUsage(() => parseOptions(["-o", "f", "--output", "g"], spec, "capture", { short: { o: "output" } }), "given twice");
+  throwsUsage(
+    () => parseOptions(["-o", "f", "--output", "g"], spec, "capture", { short: { o: "output" } }),
+    "given twice",
+  );
   throwsUsage(() => parseOptions(["--", "a"], spec, "entropy", { positionals: 2 }), "unexpected argument '--'");
 });
 
@@ -90,10 +93,24 @@ test("page source: --range parses hex START-END, page-aligned", () => {
 
 test("svg: text is escaped, axes end on round numbers, Infinity and NaN never reach the markup", () => {
   expect(escapeXml(`<a href="x">&'</a>`)).toBe("&#60;a href=&#34;x&#34;&#62;&#38;&#39;&#60;/a&#62;");
-  expect([niceMax(0), niceMax(0.7), niceMax(3.1), niceMax(7.5), niceMax(130), niceMax(Infinity)]).toEqual([1, 1, 5, 10, 200, 1]);
-  const svg = barChart({ title: "t", unit: "u", series: ["a"], groups: [{ label: "<x>", bars: [{ value: Infinity }] }] }) +
+  expect([niceMax(0), niceMax(0.7), niceMax(3.1), niceMax(7.5), niceMax(130), niceMax(Infinity)]).toEqual([
+    1,
+    1,
+    5,
+    10,
+    200,
+    1,
+  ]);
+  const svg =
+    barChart({ title: "t", unit: "u", series: ["a"], groups: [{ label: "<x>", bars: [{ value: Infinity }] }] }) +
     scatterChart({ title: "s", xLabel: "x", yLabel: "y", points: [{ label: "p", x: NaN, y: Infinity }] }) +
-    stackedColumns({ title: "c", xLabel: "x", yLabel: "y", series: ["a", "b"], columns: [{ label: "0", parts: [3, NaN] }] });
+    stackedColumns({
+      title: "c",
+      xLabel: "x",
+      yLabel: "y",
+      series: ["a", "b"],
+      columns: [{ label: "0", parts: [3, NaN] }],
+    });
   expect(/NaN|Infinity/.test(svg), svg).toBeFalse();
   expect(svg.includes("&#60;x&#62;")).toBeTrue();
   expect(svg.match(/<svg /g)?.length).toBe(3);

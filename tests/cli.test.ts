@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { expect, nth, test } from "./harness.ts";
-import { RUNTIMES, runCli, smallPagesFile } from "./cli-helpers.ts";
+import { runCli, RUNTIMES, smallPagesFile } from "./cli-helpers.ts";
 
 const PAGES = 64;
 const input = smallPagesFile(PAGES);
@@ -10,7 +10,15 @@ const quick = ["--input", input, "--rounds", "1"];
 
 for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
   test(`cli (${runtime}): bench --json reports every algorithm and backend, verified`, () => {
-    const r = runCli(runtime, ["bench", ...quick, "--algorithms", "lz4,zstd:3,adaptive", "--backends", "scalar,auto", "--json"]);
+    const r = runCli(runtime, [
+      "bench",
+      ...quick,
+      "--algorithms",
+      "lz4,zstd:3,adaptive",
+      "--backends",
+      "scalar,auto",
+      "--json",
+    ]);
     expect(r.status, r.stderr).toBe(0);
     // stderr is a pipe here: no progress bar may be drawn on it
     expect(r.stderr).toBe("");
@@ -28,7 +36,12 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
       expect(x.decompressGBps).toBeGreaterThan(0);
       expect(x.rounds).toBe(1);
       // One round: the median, slowest and fastest pass are the same pass.
-      expect(x.compress).toEqual({ medianGBps: x.compressGBps, minGBps: x.compressGBps, maxGBps: x.compressGBps, spreadPercent: 0 });
+      expect(x.compress).toEqual({
+        medianGBps: x.compressGBps,
+        minGBps: x.compressGBps,
+        maxGBps: x.compressGBps,
+        spreadPercent: 0,
+      });
     }
     expect(report.system.cpus).toBeGreaterThanOrEqual(1);
     expect(report.system.loadStart.loadavg.length).toBe(3);
@@ -38,14 +51,41 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
   });
 
   test(`cli (${runtime}): bench prints a table with the threads asked for, the load, rounds and spread`, () => {
-    const r = runCli(runtime, ["bench", "--input", input, "--rounds", "3", "--algorithms", "lz4", "--backends", "auto", "--threads", "1"]);
+    const r = runCli(runtime, [
+      "bench",
+      "--input",
+      input,
+      "--rounds",
+      "3",
+      "--algorithms",
+      "lz4",
+      "--backends",
+      "auto",
+      "--threads",
+      "1",
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(nth(lines, 0, "line")).toBe(`workload: ${input}, ${PAGES} pages (0.3 MiB)`);
-    expect(/^system load \(1\/5\/15 min\): [0-9.]+ [0-9.]+ [0-9.]+ at start, [0-9.]+ [0-9.]+ [0-9.]+ at end; [0-9]+ CPUs; 3 interleaved rounds, median and spread$/
-      .test(nth(lines, 1, "line")), nth(lines, 1, "line")).toBeTrue();
+    expect(
+      /^system load \(1\/5\/15 min\): [0-9.]+ [0-9.]+ [0-9.]+ at start, [0-9.]+ [0-9.]+ [0-9.]+ at end; [0-9]+ CPUs; 3 interleaved rounds, median and spread$/
+        .test(nth(lines, 1, "line")),
+      nth(lines, 1, "line"),
+    ).toBeTrue();
     expect(nth(lines, 2, "line").split(/\s{2,}/)).toEqual(
-      ["algorithm", "backend", "threads", "pages", "compress GB/s", "+-", "decompress GB/s", "+-", "ratio", "same", "raw"],
+      [
+        "algorithm",
+        "backend",
+        "threads",
+        "pages",
+        "compress GB/s",
+        "+-",
+        "decompress GB/s",
+        "+-",
+        "ratio",
+        "same",
+        "raw",
+      ],
     );
     const row = nth(lines, 3, "line").split(/\s+/);
     expect(row[0]).toBe("lz4");
@@ -106,7 +146,16 @@ for (const runtime of Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[]) {
     const r = runCli(runtime, ["zramctl", "--input", input, "--algorithm", "lz4", "--disksize", "1M"]);
     expect(r.status, r.stderr).toBe(0);
     const [header = "", row = "", ...rest] = r.stdout.split("\n");
-    expect(header.split(/\s+/)).toEqual(["NAME", "ALGORITHM", "DISKSIZE", "DATA", "COMPR", "TOTAL", "STREAMS", "MOUNTPOINT"]);
+    expect(header.split(/\s+/)).toEqual([
+      "NAME",
+      "ALGORITHM",
+      "DISKSIZE",
+      "DATA",
+      "COMPR",
+      "TOTAL",
+      "STREAMS",
+      "MOUNTPOINT",
+    ]);
     expect(row.trim().split(/\s+/).slice(0, 4)).toEqual(["/dev/zram0", "lz4", "1M", "256K"]);
     expect(rest).toEqual([""]);
 

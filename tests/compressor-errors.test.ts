@@ -89,9 +89,11 @@ test("pages of the wrong length or type are InvalidInput", () => {
 test("bad routing options are InvalidInput", async () => {
   const c = lz4();
   const page = textPage();
-  for (const opts of [{ rawThreshold: 0 }, { rawThreshold: 4097 }, { rawThreshold: 1.5 }, { entropyLimit: -1 }, {
-    entropyLimit: Number.NaN,
-  }]) {
+  for (
+    const opts of [{ rawThreshold: 0 }, { rawThreshold: 4097 }, { rawThreshold: 1.5 }, { entropyLimit: -1 }, {
+      entropyLimit: Number.NaN,
+    }]
+  ) {
     expect(() => c.compress(page, opts), JSON.stringify(opts)).toThrow("InvalidInput");
     expect(() => c.compressBatch(page, opts), JSON.stringify(opts)).toThrow("InvalidInput");
     await expect(c.compressBatchAsync(page, opts), JSON.stringify(opts)).toReject("InvalidInput");

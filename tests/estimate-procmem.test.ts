@@ -1,11 +1,11 @@
 // lib/procmem: parsing /proc/PID/maps and pagemap entries, and reading a child's pages with and without
 // pagemap.
 import { holdsAnonymousPages, parseMaps } from "../lib/procmem/maps.ts";
-import { pageState, PAGEMAP_FILE_OR_SHARED, PAGEMAP_PRESENT, PAGEMAP_SWAPPED } from "../lib/procmem/pagemap.ts";
+import { PAGEMAP_FILE_OR_SHARED, PAGEMAP_PRESENT, PAGEMAP_SWAPPED, pageState } from "../lib/procmem/pagemap.ts";
 import { ProcessMemory } from "../lib/procmem/process.ts";
 import { expect, nth, runtime, test } from "./harness.ts";
 import { startHeldPages } from "./cli-helpers.ts";
-import { heldPages, HELD_PAGE_COUNT } from "./held-pages-layout.ts";
+import { HELD_PAGE_COUNT, heldPages } from "./held-pages-layout.ts";
 
 const MAPS = `55d1c0a00000-55d1c0a21000 rw-p 00000000 00:00 0                          [heap]
 7f3a10000000-7f3a10021000 rw-p 00000000 00:00 0 

@@ -9,19 +9,20 @@ import type { DeviceEstimate } from "../lib/cli/device-estimate.ts";
 import { ProcMemError } from "../lib/procmem/errors.ts";
 import { ProcessMemory } from "../lib/procmem/process.ts";
 import { corpus, expect, nth, repoRoot, runtime, test } from "./harness.ts";
-import { RUNTIMES, runCli, runCliJson, startHeldPages } from "./cli-helpers.ts";
-import { heldPages, HELD_PAGE_COUNT, RANDOM_PAGES, textPage, ZERO_PAGES } from "./held-pages-layout.ts";
+import { runCli, runCliJson, RUNTIMES, startHeldPages } from "./cli-helpers.ts";
+import { HELD_PAGE_COUNT, heldPages, RANDOM_PAGES, textPage, ZERO_PAGES } from "./held-pages-layout.ts";
 
 const outDir = join(repoRoot, ".cache", "cli-test", `estimate-${runtime}`);
 mkdirSync(outDir, { recursive: true });
-
 
 /** What a BlockDevice stores for these pages, as estimate must report it (kernel routing: no entropy skip). */
 function deviceStats(pages: Uint8Array, algorithm: Algorithm) {
   const c = new CompressorBuilder().algorithm(algorithm).build();
   try {
     const dev = new BlockDevice(pages.length, c, { entropyThreshold: 8 });
-    for (let at = 0; at < pages.length; at += 4096 * PAGE_SIZE) dev.write(at, pages.subarray(at, Math.min(pages.length, at + 4096 * PAGE_SIZE)));
+    for (let at = 0; at < pages.length; at += 4096 * PAGE_SIZE) {
+      dev.write(at, pages.subarray(at, Math.min(pages.length, at + 4096 * PAGE_SIZE)));
+    }
     return dev.stats();
   } finally {
     c.close();
@@ -35,7 +36,15 @@ function withoutCpu(results: DeviceEstimate[]) {
 test(`estimate (${runtime}): a child holding 1000 zero, 1000 text and 1000 random pages gives those counts`, async () => {
   const child = await startHeldPages();
   try {
-    const report = runCliJson(runtime, ["estimate", "--pid", String(child.pid), "--range", child.range, "--algorithms", "lz4,zstd:3"]);
+    const report = runCliJson(runtime, [
+      "estimate",
+      "--pid",
+      String(child.pid),
+      "--range",
+      child.range,
+      "--algorithms",
+      "lz4,zstd:3",
+    ]);
     expect(report.source.pages).toBe(HELD_PAGE_COUNT);
     expect(report.source.process.residency).toBe("pagemap");
     expect(report.source.process.truncated).toBeFalse();
@@ -79,8 +88,12 @@ test(`capture (${runtime}): the captured file holds the child's exact pages, and
 
     // The whole process, bounded, through standard output and back through standard input.
     const cli = RUNTIMES[runtime].map((a) => `'${a}'`).join(" ");
-    const piped = spawnSync("bash", ["-o", "pipefail", "-c",
-      `${cli} capture --pid ${pid} --max-pages 500 -o - | ${cli} estimate --input - --algorithms lz4 --json`], { encoding: "utf8" });
+    const piped = spawnSync("bash", [
+      "-o",
+      "pipefail",
+      "-c",
+      `${cli} capture --pid ${pid} --max-pages 500 -o - | ${cli} estimate --input - --algorithms lz4 --json`,
+    ], { encoding: "utf8" });
     expect(piped.status, piped.stderr).toBe(0);
     const report = JSON.parse(piped.stdout);
     expect(report.source.description).toBe("standard input: 500 pages (2.0 MiB)");
@@ -97,8 +110,17 @@ test(`estimate (${runtime}): --input on a corpus file equals what a BlockDevice 
   [Algorithm.Lz4, Algorithm.Adaptive].forEach((algorithm, i) => {
     const r: DeviceEstimate = report.results[i];
     const dev = deviceStats(file.pages, algorithm);
-    expect({ pages: r.pages, same: r.samePages, huge: r.hugePages, compr: r.comprDataSize, mem: r.memUsedTotal }, r.algorithm)
-      .toEqual({ pages: dev.pagesStored, same: dev.samePages, huge: dev.hugePages, compr: dev.comprDataSize, mem: dev.memUsedTotal });
+    expect(
+      { pages: r.pages, same: r.samePages, huge: r.hugePages, compr: r.comprDataSize, mem: r.memUsedTotal },
+      r.algorithm,
+    )
+      .toEqual({
+        pages: dev.pagesStored,
+        same: dev.samePages,
+        huge: dev.hugePages,
+        compr: dev.comprDataSize,
+        mem: dev.memUsedTotal,
+      });
   });
 });
 
@@ -115,12 +137,36 @@ test(`entropy (${runtime}): the child's zero, text and random pages land in thei
     expect(bin(8).routes["raw (entropy)"]).toBe(RANDOM_PAGES);
     expect(p.routes).toEqual({ same: ZERO_PAGES, lz4: 1000, zstd: 0, "raw (entropy)": RANDOM_PAGES, huge: 0 });
     // With the limit at 8 every page is tried: the random ones come out huge instead.
-    const tried = runCliJson(runtime, ["entropy", "--pid", String(child.pid), "--range", child.range, "--entropy-limit", "8"]);
+    const tried = runCliJson(runtime, [
+      "entropy",
+      "--pid",
+      String(child.pid),
+      "--range",
+      child.range,
+      "--entropy-limit",
+      "8",
+    ]);
     expect(tried.routes.huge).toBe(RANDOM_PAGES);
-    const table = runCli(runtime, ["entropy", "--pid", String(child.pid), "--range", child.range, "--algorithm", "zstd"]);
+    const table = runCli(runtime, [
+      "entropy",
+      "--pid",
+      String(child.pid),
+      "--range",
+      child.range,
+      "--algorithm",
+      "zstd",
+    ]);
     expect(table.status, table.stderr).toBe(0);
     const lines = table.stdout.split("\n");
-    expect(nth(lines, 2, "line").split(/\s{2,}/)).toEqual(["bits/byte", "pages", "same", "lz4", "zstd", "raw (entropy)", "huge"]);
+    expect(nth(lines, 2, "line").split(/\s{2,}/)).toEqual([
+      "bits/byte",
+      "pages",
+      "same",
+      "lz4",
+      "zstd",
+      "raw (entropy)",
+      "huge",
+    ]);
     expect(nth(lines, 3, "line").startsWith("0.0-0.5    ########################################")).toBeTrue();
   } finally {
     await child.stop();
@@ -172,12 +218,22 @@ test(`estimate (${runtime}): another user's process is a permission error, exit 
   const child = await startHeldPages();
   try {
     const [exe, ...args] = RUNTIMES.bun;
-    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", exe, ...args, "estimate", "--pid", String(child.pid)], {
+    const r = spawnSync("setpriv", [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      exe,
+      ...args,
+      "estimate",
+      "--pid",
+      String(child.pid),
+    ], {
       encoding: "utf8",
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp" },
     });
     expect(r.status, r.stderr).toBe(3);
-    expect(r.stderr.startsWith(`trueno-zram: not permitted to read process ${child.pid} (maps: EACCES)`), r.stderr).toBeTrue();
+    expect(r.stderr.startsWith(`trueno-zram: not permitted to read process ${child.pid} (maps: EACCES)`), r.stderr)
+      .toBeTrue();
   } finally {
     await child.stop();
   }

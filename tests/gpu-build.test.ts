@@ -7,13 +7,24 @@ import process from "node:process";
 import { expect, repoRoot, runtime, test } from "./harness.ts";
 
 const GPU_SYMBOLS = [
-  "tz_gpu_available", "tz_gpu_built", "tz_gpu_device_count", "tz_gpu_device_info", "tz_gpu_context_new",
-  "tz_gpu_context_free", "tz_gpu_compress_batch", "tz_gpu_decompress_batch", "tz_gpu_codec_compress_page_host",
+  "tz_gpu_available",
+  "tz_gpu_built",
+  "tz_gpu_device_count",
+  "tz_gpu_device_info",
+  "tz_gpu_context_new",
+  "tz_gpu_context_free",
+  "tz_gpu_compress_batch",
+  "tz_gpu_decompress_batch",
+  "tz_gpu_codec_compress_page_host",
 ];
 
 /** Where build/cuda.zig looks for nvcc (PATH, the setup-cuda.sh install, /usr/local/cuda). */
 function nvccFound(): boolean {
-  const dirs = [...(process.env.PATH ?? "").split(":"), `${repoRoot}.cache/cuda/nvidia/cu13/bin`, "/usr/local/cuda/bin"];
+  const dirs = [
+    ...(process.env.PATH ?? "").split(":"),
+    `${repoRoot}.cache/cuda/nvidia/cu13/bin`,
+    "/usr/local/cuda/bin",
+  ];
   return dirs.some((d) => d !== "" && existsSync(`${d}/nvcc`));
 }
 

@@ -43,7 +43,9 @@ test("gpu: the host codec step's output decodes with liblz4 on every corpus page
         expect(back, `${file.name} page ${p / PAGE_SIZE}`).toEqual(page);
       }
     }
-    console.log(`gpu host step: ${ours} bytes vs CPU LZ4 ${reference} bytes (${((ours / reference - 1) * 100).toFixed(2)}%)`);
+    console.log(
+      `gpu host step: ${ours} bytes vs CPU LZ4 ${reference} bytes (${((ours / reference - 1) * 100).toFixed(2)}%)`,
+    );
     expect(ours <= reference * 1.03, `${ours} vs ${reference}`).toBe(true);
   } finally {
     compressor.close();

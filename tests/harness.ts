@@ -68,7 +68,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function checkThrown(error: unknown, code?: string): void {
   if (code === undefined) return;
   if (!(error instanceof TruenoError)) throw new AssertionError(`expected TruenoError(${code}), got ${error}`);
-  if (error.code !== code) throw new AssertionError(`expected TruenoError(${code}), got ${error.code}: ${error.message}`);
+  if (error.code !== code) {
+    throw new AssertionError(`expected TruenoError(${code}), got ${error.code}: ${error.message}`);
+  }
 }
 
 export function expect(actual: unknown, context = "") {
@@ -85,7 +87,9 @@ export function expect(actual: unknown, context = "") {
       const a = actual as ArrayLike<number | bigint>;
       const i = firstDifference(a, expected);
       if (i !== -1) {
-        throw fail(`differ at index ${i} (lengths ${a.length}/${expected.length}): ${show(a[i])} vs ${show(expected[i])}`);
+        throw fail(
+          `differ at index ${i} (lengths ${a.length}/${expected.length}): ${show(a[i])} vs ${show(expected[i])}`,
+        );
       }
     },
     toBeNull() {

@@ -40,7 +40,9 @@ function referenceWord(page: Uint8Array): bigint | null {
 function someCorpusPages(): Uint8Array[] {
   const pages: Uint8Array[] = [];
   for (const file of corpus()) {
-    for (let off = 0; off < file.pages.length; off += 50 * PAGE_SIZE) pages.push(file.pages.subarray(off, off + PAGE_SIZE));
+    for (let off = 0; off < file.pages.length; off += 50 * PAGE_SIZE) {
+      pages.push(file.pages.subarray(off, off + PAGE_SIZE));
+    }
   }
   return pages;
 }
@@ -97,7 +99,9 @@ test("CompactSameFill keeps a byte-filled page in 2 bytes", () => {
     expect(restored.fillValue()).toBe(value);
     expect(restored.expand()).toEqualBytes(new Uint8Array(PAGE_SIZE).fill(value));
   }
-  for (const bad of [-1, 256, 1.5, Number.NaN]) expect(() => new CompactSameFill(bad), String(bad)).toThrow("InvalidInput");
+  for (const bad of [-1, 256, 1.5, Number.NaN]) {
+    expect(() => new CompactSameFill(bad), String(bad)).toThrow("InvalidInput");
+  }
   for (const bytes of [Uint8Array.of(0, 5), Uint8Array.of(1), Uint8Array.of(1, 2, 3)]) {
     expect(() => CompactSameFill.fromBytes(bytes), String(bytes)).toThrow("CorruptedData");
   }

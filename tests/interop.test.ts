@@ -63,7 +63,9 @@ for (const algorithm of [Algorithm.Lz4, Algorithm.Lz4hc()]) {
     for (let i = 0; i < batch.count; i++) {
       const page = batch.page(i);
       if (page.kind === "lz4") lz4Pages++;
-      blocks.push(page.kind === "lz4" ? { data: page.data, compressed: true } : { data: pageAt(pages, i), compressed: false });
+      blocks.push(
+        page.kind === "lz4" ? { data: page.data, compressed: true } : { data: pageAt(pages, i), compressed: false },
+      );
     }
     expect(lz4Pages).toBeGreaterThan(batch.count / 2);
     expect(run('lz4 -d -q -f "$IN" "$OUT"', writeFrame(blocks))).toEqualBytes(pages);

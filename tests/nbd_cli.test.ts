@@ -88,7 +88,8 @@ test("cli serve: TCP on loopback, a warning beyond it, and usage errors", () =>
       const info = JSON.parse(await mustRun("nbdinfo", ["--json", address]));
       expect(info.exports[0]["export-size"]).toBe(8 << 20);
       const stat = await cli(["stat", "--socket", join(dir, "c.ctl")]);
-      expect(hasLine(stat.stdout, new RegExp(`^address: ${address.replace(/[/.]/g, "\\$&")}$`)), stat.stdout).toBeTrue();
+      expect(hasLine(stat.stdout, new RegExp(`^address: ${address.replace(/[/.]/g, "\\$&")}$`)), stat.stdout)
+        .toBeTrue();
     } finally {
       expect(await local.stop()).toBe(0);
     }
@@ -134,7 +135,8 @@ test("cli serve: --backing-file with --writeback-idle pushes cold pages to the f
       let blocksUsed = 0;
       for (let tries = 0; tries < 100 && blocksUsed < 64; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        blocksUsed = JSON.parse((await cli(["stat", "--socket", socket, "--json"])).stdout).exports[0].backingStats.blocksUsed;
+        blocksUsed =
+          JSON.parse((await cli(["stat", "--socket", socket, "--json"])).stdout).exports[0].backingStats.blocksUsed;
       }
       expect(blocksUsed).toBe(64);
       await mustRun("nbdcopy", [address, join(dir, "out")]);

@@ -29,7 +29,18 @@ test("nbdinfo lists the export, its size, block sizes and base:allocation", () =
     expect(e["block_size_preferred"]).toBe(4096);
     expect(e["block_size_maximum"]).toBe(32 * MIB);
     expect(e.contexts).toEqual(["base:allocation"]);
-    for (const flag of ["can_multi_conn", "can_flush", "can_fua", "can_trim", "can_zero", "can_fast_zero", "can_cache", "can_df"]) {
+    for (
+      const flag of [
+        "can_multi_conn",
+        "can_flush",
+        "can_fua",
+        "can_trim",
+        "can_zero",
+        "can_fast_zero",
+        "can_cache",
+        "can_df",
+      ]
+    ) {
       expect(e[flag], flag).toBeTrue();
     }
     const list = await mustRun("nbdinfo", ["--list", "--json", server.address]);
@@ -77,8 +88,12 @@ test("qemu-img convert of a corpus file in and back is byte-identical; qemu-img 
   withServer({ size: 64 * MIB }, async ({ server, dir }) => {
     const { path, bytes } = corpusOnDisk(dir, 0);
     const size = 64 * MIB;
-    if (bytes.length > size - 8 * MIB) throw new Error(`corpus file of ${bytes.length} bytes is larger than the test device`);
-    await mustRun("qemu-img", ["convert", "-n", "-f", "raw", "-O", "raw", path, server.address], { timeoutMs: 120_000 });
+    if (bytes.length > size - 8 * MIB) {
+      throw new Error(`corpus file of ${bytes.length} bytes is larger than the test device`);
+    }
+    await mustRun("qemu-img", ["convert", "-n", "-f", "raw", "-O", "raw", path, server.address], {
+      timeoutMs: 120_000,
+    });
     const back = join(dir, "back.img");
     await mustRun("qemu-img", ["convert", "-f", "raw", "-O", "raw", server.address, back], { timeoutMs: 120_000 });
     expect(statSync(back).size).toBe(size);
@@ -119,7 +134,15 @@ test("nbdcopy with 4 connections both ways is byte-identical", () =>
 
 test("fio --ioengine=nbd verifies crc32c on random 4 KiB and sequential 1 MiB jobs", () =>
   withServer({ size: 64 * MIB }, async ({ socket }) => {
-    const common = ["--ioengine=nbd", `--uri=${uri(socket)}`, "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0", "--output-format=json"];
+    const common = [
+      "--ioengine=nbd",
+      `--uri=${uri(socket)}`,
+      "--verify=crc32c",
+      "--do_verify=1",
+      "--verify_fatal=1",
+      "--verify_state_save=0",
+      "--output-format=json",
+    ];
     /** fio prints a line of its own before the JSON report. */
     const json = (out: string) => JSON.parse(out.slice(out.indexOf("{")));
     const jobs = [

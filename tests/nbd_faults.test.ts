@@ -126,7 +126,9 @@ test("nbd faults: a client cut off mid-write leaves every page old or new, whole
       await reader.open();
       expect((await reader.call(Cmd.Write, 0, old.length, { payload: old })).error).toBe(0);
       await writer.open();
-      for (let i = 0; i < 16; i++) writer.request(Cmd.Write, i * 4 * PAGE, 4 * PAGE, { payload: new Uint8Array(4 * PAGE).fill(0xbb) });
+      for (let i = 0; i < 16; i++) {
+        writer.request(Cmd.Write, i * 4 * PAGE, 4 * PAGE, { payload: new Uint8Array(4 * PAGE).fill(0xbb) });
+      }
       // A last write whose payload never fully arrives.
       writer.send(request(Cmd.Write, 0, 8 * PAGE, new Uint8Array(3 * PAGE).fill(0xcc)));
       writer.close();
@@ -135,7 +137,8 @@ test("nbd faults: a client cut off mid-write leaves every page old or new, whole
       const back = (await reader.call(Cmd.Read, 0, old.length)).data!;
       for (let p = 0; p < 64; p++) {
         const page = back.subarray(p * PAGE, (p + 1) * PAGE);
-        expect(page.every((b) => b === page[0]) && (page[0] === 0xaa || page[0] === 0xbb), `page ${p} whole`).toBeTrue();
+        expect(page.every((b) => b === page[0]) && (page[0] === 0xaa || page[0] === 0xbb), `page ${p} whole`)
+          .toBeTrue();
       }
     } finally {
       writer.close();
@@ -155,7 +158,10 @@ test("nbd shutdown: close() answers the requests in flight, then closes and remo
       // Past the synchronous limit, so that they are stored off the JS thread while close() runs.
       const sent = new Map<bigint, number>();
       for (let i = 0; i < 32; i++) {
-        sent.set(c.request(Cmd.Write, i * 128 * 1024, 128 * 1024, { payload: new Uint8Array(128 * 1024).fill(i + 1) }), i);
+        sent.set(
+          c.request(Cmd.Write, i * 128 * 1024, 128 * 1024, { payload: new Uint8Array(128 * 1024).fill(i + 1) }),
+          i,
+        );
       }
       await waitFor("the first write to start", () => device.stats().writeIos > 0);
       const closed = server.close();

@@ -19,7 +19,8 @@ function filesUnder(dir: string): string[] {
 }
 
 /** What a FUSE mount or a loop device says when this machine does not allow it (a container). */
-const NOT_ALLOWED = /^fuse: |\/dev\/fuse|fusermount|mount failed|not permitted|permission denied|no free loop|unused loop/im;
+const NOT_ALLOWED =
+  /^fuse: |\/dev\/fuse|fusermount|mount failed|not permitted|permission denied|no free loop|unused loop/im;
 
 function missing(): string | null {
   if (process.getuid?.() !== 0) return "not root";

@@ -114,7 +114,9 @@ test("nbd control socket: an export whose device was closed is listed as unavail
     const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).threads(1).build();
     const open = new BlockDevice(1 << 20, compressor);
     const closed = new BlockDevice(1 << 20, compressor);
-    const server = await serveNbd([{ name: "open", device: open }, { name: "gone", device: closed }], { socket: join(dir, "s") });
+    const server = await serveNbd([{ name: "open", device: open }, { name: "gone", device: closed }], {
+      socket: join(dir, "s"),
+    });
     try {
       closed.close();
       const document = await fetchControl(server.controlPath!, 5000);

@@ -25,26 +25,46 @@ test("nbd handshake: greeting flags, LIST, INFO with block sizes, unknown export
       expect(exportInfo.getUint16(0)).toBe(Info.Export);
       expect(Number(exportInfo.getBigUint64(2))).toBe(1 << 20);
       const flags = exportInfo.getUint16(10);
-      for (const f of [TFlag.SendFlush, TFlag.SendFua, TFlag.SendTrim, TFlag.SendWriteZeroes, TFlag.CanMultiConn, TFlag.SendCache, TFlag.SendFastZero]) {
+      for (
+        const f of [
+          TFlag.SendFlush,
+          TFlag.SendFua,
+          TFlag.SendTrim,
+          TFlag.SendWriteZeroes,
+          TFlag.CanMultiConn,
+          TFlag.SendCache,
+          TFlag.SendFastZero,
+        ]
+      ) {
         expect(flags & f, `flag ${f}`).toBe(f);
       }
       expect(flags & TFlag.SendDf).toBe(0); // structured replies not negotiated yet
       const block = new DataView(nth(info, 2, "reply").data.buffer);
-      expect([block.getUint16(0), block.getUint32(2), block.getUint32(6), block.getUint32(10)]).toEqual([Info.BlockSize, 1, 4096, 32 << 20]);
+      expect([block.getUint16(0), block.getUint32(2), block.getUint32(6), block.getUint32(10)]).toEqual([
+        Info.BlockSize,
+        1,
+        4096,
+        32 << 20,
+      ]);
 
       expect(nth(await c.optionReplies(Opt.Info, infoData("nope")), 0, "reply").type).toBe(Rep.ErrUnknown);
       expect(nth(await c.optionReplies(Opt.Go, new Uint8Array([0, 0, 0, 9, 1])), 0, "reply").type).toBe(Rep.ErrInvalid);
       expect(nth(await c.optionReplies(99), 0, "reply").type).toBe(Rep.ErrUnsup);
       expect(nth(await c.optionReplies(Opt.StartTls), 0, "reply").type).toBe(Rep.ErrPolicy);
       // Meta contexts need structured replies first.
-      expect(nth(await c.optionReplies(Opt.ListMetaContext, metaContextData("disk", [])), 0, "reply").type).toBe(Rep.ErrInvalid);
+      expect(nth(await c.optionReplies(Opt.ListMetaContext, metaContextData("disk", [])), 0, "reply").type).toBe(
+        Rep.ErrInvalid,
+      );
       expect(nth(await c.optionReplies(Opt.StructuredReply, new Uint8Array(2)), 0, "reply").type).toBe(Rep.ErrInvalid);
       expect(nth(await c.optionReplies(Opt.StructuredReply), 0, "reply").type).toBe(Rep.Ack);
       const listed = await c.optionReplies(Opt.ListMetaContext, metaContextData("", ["base:"]));
       expect(listed.map((r) => r.type)).toEqual([Rep.MetaContext, Rep.Ack]);
       expect(decoder.decode(nth(listed, 0, "reply").data.subarray(4))).toBe("base:allocation");
-      expect((await c.optionReplies(Opt.ListMetaContext, metaContextData("", ["x-other:thing"]))).map((r) => r.type)).toEqual([Rep.Ack]);
-      expect((await c.optionReplies(Opt.SetMetaContext, metaContextData("disk", ["base:allocation"]))).map((r) => r.type))
+      expect((await c.optionReplies(Opt.ListMetaContext, metaContextData("", ["x-other:thing"]))).map((r) => r.type))
+        .toEqual([Rep.Ack]);
+      expect(
+        (await c.optionReplies(Opt.SetMetaContext, metaContextData("disk", ["base:allocation"]))).map((r) => r.type),
+      )
         .toEqual([Rep.MetaContext, Rep.Ack]);
       const aborted = await c.optionReplies(Opt.Abort);
       expect(nth(aborted, 0, "reply").type).toBe(Rep.Ack);
@@ -93,12 +113,15 @@ test("nbd commands: protocol errors per request, block status, zeroing, flush an
       expect((await c.call(Cmd.Trim, size, 1)).error).toBe(Errno.ENOSPC);
       expect((await c.call(Cmd.Read, 0, (32 << 20) + 1)).error).toBe(Errno.EINVAL);
       expect((await c.call(42, 0, 0)).error).toBe(Errno.EINVAL);
-      expect((await c.call(Cmd.Write, 0, 1, { flags: CmdFlag.ReqOne, payload: new Uint8Array(1) })).error).toBe(Errno.EINVAL);
+      expect((await c.call(Cmd.Write, 0, 1, { flags: CmdFlag.ReqOne, payload: new Uint8Array(1) })).error).toBe(
+        Errno.EINVAL,
+      );
       expect((await c.call(Cmd.BlockStatus, 0, 0)).error).toBe(Errno.EINVAL);
       expect((await c.call(Cmd.BlockStatus, size - PAGE, 2 * PAGE)).error).toBe(Errno.EINVAL);
 
       // Page 0 data, page 1 zeros written (stored, not a hole), pages 2..3 trimmed, the rest never written.
-      expect((await c.call(Cmd.Write, 0, 2 * PAGE, { flags: CmdFlag.Fua, payload: randomBytes(2 * PAGE, 7) })).error).toBe(0);
+      expect((await c.call(Cmd.Write, 0, 2 * PAGE, { flags: CmdFlag.Fua, payload: randomBytes(2 * PAGE, 7) })).error)
+        .toBe(0);
       expect((await c.call(Cmd.WriteZeroes, PAGE, PAGE, { flags: CmdFlag.NoHole | CmdFlag.FastZero })).error).toBe(0);
       expect((await c.call(Cmd.Write, 2 * PAGE, 2 * PAGE, { payload: randomBytes(2 * PAGE, 8) })).error).toBe(0);
       expect((await c.call(Cmd.Trim, 2 * PAGE, 2 * PAGE)).error).toBe(0);
@@ -212,7 +235,9 @@ test("nbd memory limit: a refused write answers ENOSPC and the old data stays re
       const incompressible = randomBytes(2 << 20, 9);
       expect((await c.call(Cmd.Write, 0, incompressible.length, { payload: incompressible })).error).toBe(Errno.ENOSPC);
       // A sub-page write needing a new pooled page is refused the same way.
-      expect((await c.call(Cmd.Write, 6 << 20, 700, { payload: incompressible.subarray(0, 700) })).error).toBe(Errno.ENOSPC);
+      expect((await c.call(Cmd.Write, 6 << 20, 700, { payload: incompressible.subarray(0, 700) })).error).toBe(
+        Errno.ENOSPC,
+      );
       expect(device.stats().failedWrites).toBeGreaterThan(0);
       const stored = (await c.call(Cmd.Read, 0, PAGE)).data!;
       const firstPageKept = stored.every((v, i) => v === old[i]) || stored.every((v, i) => v === incompressible[i]);

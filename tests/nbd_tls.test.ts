@@ -10,7 +10,10 @@ import { withTempDir } from "./nbd/fixture.ts";
 import { infoData, RawClient } from "./nbd/raw_client.ts";
 import { randomBytes } from "./pages.ts";
 
-async function withTlsServer(options: (certs: Certs, dir: string) => ServeNbdOptions, fn: (s: NbdServer, certs: Certs, dir: string) => Promise<void>) {
+async function withTlsServer(
+  options: (certs: Certs, dir: string) => ServeNbdOptions,
+  fn: (s: NbdServer, certs: Certs, dir: string) => Promise<void>,
+) {
   await withTempDir(async (dir) => {
     mkdirSync(join(dir, "certs"));
     const certs = await makeCerts(join(dir, "certs"));
@@ -26,33 +29,36 @@ async function withTlsServer(options: (certs: Certs, dir: string) => ServeNbdOpt
 }
 
 test("nbd tls require: nbds:// clients read and write; plain clients and options are refused", () =>
-  withTlsServer((certs, dir) => ({ socket: join(dir, "s.sock"), tls: { ...certs, require: true } }), async (server, certs, dir) => {
-    const socket = server.socketPath!;
-    const secure = `nbds+unix:///?socket=${socket}&tls-certificates=${certs.dir}`;
-    const info = JSON.parse(await mustRun("nbdinfo", ["--json", secure]));
-    expect(info.exports[0]["export-size"]).toBe(8 << 20);
-    const data = join(dir, "data.img");
-    const back = join(dir, "back.img");
-    const bytes = randomBytes(8 << 20, 4);
-    writeFileSync(data, bytes);
-    await mustRun("nbdcopy", ["--connections=2", data, secure]);
-    await mustRun("nbdcopy", [secure, back]);
-    expect(new Uint8Array(readFileSync(back))).toEqualBytes(bytes);
+  withTlsServer(
+    (certs, dir) => ({ socket: join(dir, "s.sock"), tls: { ...certs, require: true } }),
+    async (server, certs, dir) => {
+      const socket = server.socketPath!;
+      const secure = `nbds+unix:///?socket=${socket}&tls-certificates=${certs.dir}`;
+      const info = JSON.parse(await mustRun("nbdinfo", ["--json", secure]));
+      expect(info.exports[0]["export-size"]).toBe(8 << 20);
+      const data = join(dir, "data.img");
+      const back = join(dir, "back.img");
+      const bytes = randomBytes(8 << 20, 4);
+      writeFileSync(data, bytes);
+      await mustRun("nbdcopy", ["--connections=2", data, secure]);
+      await mustRun("nbdcopy", [secure, back]);
+      expect(new Uint8Array(readFileSync(back))).toEqualBytes(bytes);
 
-    const plain = await run("nbdinfo", [`nbd+unix:///?socket=${socket}`]);
-    expect(plain.code === 0, plain.stdout).toBeFalse();
-    const c = await RawClient.connect(socket);
-    try {
-      await c.greet();
-      expect(nth(await c.optionReplies(Opt.List), 0, "reply").type).toBe(Rep.ErrTlsReqd);
-      expect(nth(await c.optionReplies(Opt.Go, infoData("")), 0, "reply").type).toBe(Rep.ErrTlsReqd);
-      expect(nth(await c.optionReplies(Opt.StartTls, new Uint8Array(1)), 0, "reply").type).toBe(Rep.ErrInvalid);
-      c.sendOption(Opt.ExportName);
-      await c.closed();
-    } finally {
-      c.close();
-    }
-  }));
+      const plain = await run("nbdinfo", [`nbd+unix:///?socket=${socket}`]);
+      expect(plain.code === 0, plain.stdout).toBeFalse();
+      const c = await RawClient.connect(socket);
+      try {
+        await c.greet();
+        expect(nth(await c.optionReplies(Opt.List), 0, "reply").type).toBe(Rep.ErrTlsReqd);
+        expect(nth(await c.optionReplies(Opt.Go, infoData("")), 0, "reply").type).toBe(Rep.ErrTlsReqd);
+        expect(nth(await c.optionReplies(Opt.StartTls, new Uint8Array(1)), 0, "reply").type).toBe(Rep.ErrInvalid);
+        c.sendOption(Opt.ExportName);
+        await c.closed();
+      } finally {
+        c.close();
+      }
+    },
+  ));
 
 test("nbd tls optional over TCP: nbds://localhost and plain nbd:// both work", () =>
   withTlsServer((certs) => ({ listen: "127.0.0.1:0", tls: certs }), async (server, certs) => {

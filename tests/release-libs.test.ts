@@ -15,7 +15,9 @@ const readelf = (args: string[]) => execFileSync("readelf", ["-W", ...args], { e
 
 /** Every function csrc/include/trueno_zram.h declares with TZ_API. */
 const declared = [
-  ...readFileSync(join(repoRoot, "csrc", "include", "trueno_zram.h"), "utf8").matchAll(/^TZ_API\b[^(]*?\b(tz_\w+)\s*\(/gm),
+  ...readFileSync(join(repoRoot, "csrc", "include", "trueno_zram.h"), "utf8").matchAll(
+    /^TZ_API\b[^(]*?\b(tz_\w+)\s*\(/gm,
+  ),
 ].map((m) => m[1]!);
 
 let built = false;

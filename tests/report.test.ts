@@ -14,8 +14,15 @@ const WIDTH = 900;
 /** Loads a page in headless chromium, writes a screenshot; returns the console lines it logged. */
 function loadInChromium(html: string, screenshot: string): string[] {
   const r = spawnSync("chromium", [
-    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-    `--screenshot=${screenshot}`, `--window-size=${WIDTH},2600`, `file://${html}`,
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
+    `--screenshot=${screenshot}`,
+    `--window-size=${WIDTH},2600`,
+    `file://${html}`,
   ], { encoding: "utf8", timeout: 120_000 });
   if (r.error) throw r.error;
   expect(r.status, r.stderr).toBe(0);
@@ -65,7 +72,13 @@ test(`report (${runtime}): the console check catches a page that logs an error`,
 });
 
 test(`report (${runtime}): a report that cannot be written is a failure (exit 1), not a stack trace`, () => {
-  const r = runCli(runtime, ["estimate", "--input", smallPagesFile(16), "--report", join(repoRoot, "no-such-dir", "r.html")]);
+  const r = runCli(runtime, [
+    "estimate",
+    "--input",
+    smallPagesFile(16),
+    "--report",
+    join(repoRoot, "no-such-dir", "r.html"),
+  ]);
   expect(r.status).toBe(1);
   expect(r.stderr.startsWith("trueno-zram: Error: cannot write the report")).toBeTrue();
   expect(r.stderr.split("\n").length).toBe(2);

@@ -1,7 +1,15 @@
 // Issue 14's typed-error and decoder-rule fixes as seen from TypeScript: pages report the level actually
 // used, malformed stored pages are CorruptedData on every path, a library limit is LimitExceeded, and GPU
 // batch lengths past int32 never reach the FFI unchecked.
-import { Algorithm, CompressedPage, CompressorBuilder, gpuAvailable, GpuBatchCompressor, PAGE_SIZE, TruenoError } from "../mod.ts";
+import {
+  Algorithm,
+  CompressedPage,
+  CompressorBuilder,
+  gpuAvailable,
+  GpuBatchCompressor,
+  PAGE_SIZE,
+  TruenoError,
+} from "../mod.ts";
 import { MAX_BATCH_PAGES, Status } from "../lib/ffi/abi.ts";
 import { codeOfStatus } from "../lib/ffi/errors.ts";
 import { gpuDecodeArgs } from "../lib/gpu/batch_args.ts";
@@ -37,7 +45,9 @@ test("robustness: a page reports the level its compressor used (Zstd(3) pages sa
   }
   // A page built by hand, with no compressor behind it, reports its kind's decoder.
   expect(String(new CompressedPage(new Uint8Array(9), "zstd").algorithm)).toBe("zstd(1)");
-  expect(() => new CompressedPage(new Uint8Array(9), "zstd", 0n, "zstd" as unknown as Algorithm)).toThrow("InvalidInput");
+  expect(() => new CompressedPage(new Uint8Array(9), "zstd", 0n, "zstd" as unknown as Algorithm)).toThrow(
+    "InvalidInput",
+  );
 });
 
 test("robustness: a SAME page with stored bytes, an LZ4 block with offset 0 and a legacy zstd frame are CorruptedData", () => {

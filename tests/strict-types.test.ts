@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot, test } from "./harness.ts";
-import { deno, expectNoProblems, outputOf, reportedFiles } from "./known-failures.ts";
+import { deno, expectNoProblems, outputOf, reportedFiles } from "./tool-checks.ts";
 
 /** Modules that only `deno test` runs (Deno.test at top level): Deno checks them, tsc has no Deno types. */
 const DENO_ONLY = "tests/fixtures/unload/";

@@ -9,7 +9,6 @@ const FRESH_MM = "       0        0        0        0        0        0        0
 const FRESH_IO = "       0        0 0        0\n";
 const FRESH_DEBUG = "version: 1\n0        0\n";
 
-
 function mm(sys: SysfsInterface): number[] {
   return parseStatFields(sys.readAttr("mm_stat"));
 }
@@ -114,7 +113,9 @@ test("case 7: mem_limit rounds up to a page, shows as mm_stat field 4, works in 
 test("case 8: mem_used_max accepts only 0 and restarts the high-water mark", () => {
   const fresh = new SysfsInterface();
   for (const ok of ["0", "00", "+0", "0\n"]) expect(fresh.writeAttr("mem_used_max", ok), ok).toBe(ok.length);
-  for (const bad of ["1", "abc", "0x0", " 0"]) expect(errnoOf(() => fresh.writeAttr("mem_used_max", bad)), bad).toBe("EINVAL");
+  for (const bad of ["1", "abc", "0x0", " 0"]) {
+    expect(errnoOf(() => fresh.writeAttr("mem_used_max", bad)), bad).toBe("EINVAL");
+  }
   const sys = initialised();
   for (let i = 0; i < 8; i++) sys.writePage(i, randomBytes(4096, i + 1));
   sys.discardPages(0, 6);
@@ -129,7 +130,9 @@ test("case 9: reset's strict u16 parsing", () => {
   const sys = new SysfsInterface();
   expect(errnoOf(() => sys.writeAttr("reset", "0"))).toBe("EINVAL");
   expect(errnoOf(() => sys.writeAttr("reset", "65536"))).toBe("ERANGE");
-  for (const ok of ["2", "+1", "01", "1", "65535", "1\n"]) expect(errnoOf(() => sys.writeAttr("reset", ok)), ok).toBe("ok");
+  for (const ok of ["2", "+1", "01", "1", "65535", "1\n"]) {
+    expect(errnoOf(() => sys.writeAttr("reset", ok)), ok).toBe("ok");
+  }
   for (const bad of [" 1", "1 ", "0x1", "yes", "-1", "1\n\n"]) {
     expect(errnoOf(() => sys.writeAttr("reset", bad)), JSON.stringify(bad)).toBe("EINVAL");
   }
@@ -220,7 +223,9 @@ test("case 11c: on an initialised device level= applies from the next write; a w
 test("case 12: one zero page", () => {
   const sys = initialised();
   sys.writePage(0, new Uint8Array(4096));
-  expect(sys.readAttr("mm_stat")).toBe("    4096        0        0        0        0        1        0        0        0\n");
+  expect(sys.readAttr("mm_stat")).toBe(
+    "    4096        0        0        0        0        1        0        0        0\n",
+  );
 });
 
 test("case 13: a random page is huge; overwritten with zeros it becomes a same page", () => {
@@ -321,11 +326,24 @@ test("case 19: a zero-length write returns 0 and changes nothing", () => {
   for (const init of [false, true]) {
     const sys = init ? initialised() : new SysfsInterface();
     const before = ["disksize", "initstate", "comp_algorithm", "mm_stat", "io_stat"].map((a) => sys.readAttr(a));
-    for (const name of ["disksize", "reset", "comp_algorithm", "algorithm_params", "mem_limit", "mem_used_max", "compact", "idle"]) {
+    for (
+      const name of [
+        "disksize",
+        "reset",
+        "comp_algorithm",
+        "algorithm_params",
+        "mem_limit",
+        "mem_used_max",
+        "compact",
+        "idle",
+      ]
+    ) {
       expect(sys.writeAttr(name, ""), name).toBe(0);
       expect(sys.writeAttr(name, new Uint8Array(0)), name).toBe(0);
     }
-    expect(["disksize", "initstate", "comp_algorithm", "mm_stat", "io_stat"].map((a) => sys.readAttr(a))).toEqual(before);
+    expect(["disksize", "initstate", "comp_algorithm", "mm_stat", "io_stat"].map((a) => sys.readAttr(a))).toEqual(
+      before,
+    );
   }
 });
 

@@ -9,7 +9,6 @@ import { humanSize } from "../lib/sysfs/zramctl.ts";
 import { matchAlgorithm } from "../lib/sysfs/algorithms.ts";
 import { storeInput } from "../lib/sysfs/input.ts";
 
-
 test("memparse: bases, one suffix, trailing text ignored", () => {
   const page = (s: string) => pageAlignU64(memparse(s).value);
   for (const s of ["64M", "64m", "64MB", "64MiB", "64Mfoo", "67108864"]) expect(page(s), s).toBe(67108864n);
@@ -63,7 +62,11 @@ test("algorithm_params: next_arg tokens, values required, unknown keys ignored",
   expect(parseAlgorithmParams("foo=bar").level).toBeNull();
   expect(parseAlgorithmParams("  ").level).toBeNull();
   expect(parseAlgorithmParams("algo=zstd level=5")).toEqual({
-    priority: 0, level: 5, algo: "zstd", dict: null, deflateWinbits: null,
+    priority: 0,
+    level: 5,
+    algo: "zstd",
+    dict: null,
+    deflateWinbits: null,
   });
   expect(parseAlgorithmParams("priority=1").priority).toBe(1);
   for (const s of ["level", "=3", "level=", "level=3 x", "level=abc", "deflate.winbits=x", "priority=z"]) {
@@ -84,19 +87,47 @@ test("comp_algorithm names match with sysfs_streq", () => {
 
 test("stat formats: the kernel's widths and separators", () => {
   expect(formatMmStat({
-    origDataSize: 0, comprDataSize: 0, memUsedTotal: 0, memLimit: 0n, memUsedMax: 0,
-    samePages: 0, pagesCompacted: 0, hugePages: 0, hugePagesSince: 0,
+    origDataSize: 0,
+    comprDataSize: 0,
+    memUsedTotal: 0,
+    memLimit: 0n,
+    memUsedMax: 0,
+    samePages: 0,
+    pagesCompacted: 0,
+    hugePages: 0,
+    hugePagesSince: 0,
   })).toBe("       0        0        0        0        0        0        0        0        0\n");
   expect(formatMmStat({
-    origDataSize: 268435456, comprDataSize: 87704271, memUsedTotal: 88715264, memLimit: 0n, memUsedMax: 88715264,
-    samePages: 39424, pagesCompacted: 0, hugePages: 13056, hugePagesSince: 13056,
+    origDataSize: 268435456,
+    comprDataSize: 87704271,
+    memUsedTotal: 88715264,
+    memLimit: 0n,
+    memUsedMax: 88715264,
+    samePages: 39424,
+    pagesCompacted: 0,
+    hugePages: 13056,
+    hugePagesSince: 13056,
   })).toBe("268435456 87704271 88715264        0 88715264    39424        0    13056    13056\n");
   expect(formatIoStat({ failedReads: 0, failedWrites: 0, notifyFree: 0 })).toBe("       0        0 0        0\n");
   expect(formatDebugStat(0)).toBe("version: 1\n0        0\n");
   const zeros = Object.fromEntries([
-    "readIos", "readMerges", "readSectors", "readTicks", "writeIos", "writeMerges", "writeSectors", "writeTicks",
-    "inFlight", "ioTicks", "timeInQueue", "discardIos", "discardMerges", "discardSectors", "discardTicks",
-    "flushIos", "flushTicks",
+    "readIos",
+    "readMerges",
+    "readSectors",
+    "readTicks",
+    "writeIos",
+    "writeMerges",
+    "writeSectors",
+    "writeTicks",
+    "inFlight",
+    "ioTicks",
+    "timeInQueue",
+    "discardIos",
+    "discardMerges",
+    "discardSectors",
+    "discardTicks",
+    "flushIos",
+    "flushTicks",
   ].map((k) => [k, 0])) as unknown as Parameters<typeof formatBlockStat>[0];
   expect(formatBlockStat({ ...zeros, writeIos: 3, writeSectors: 24 })).toBe(
     "       0        0        0        0        3        0       24        0        0        0        0        0" +
@@ -107,8 +138,13 @@ test("stat formats: the kernel's widths and separators", () => {
 test("zramctl sizes: util-linux short binary units with one rounded decimal", () => {
   // Each pair as the real zramctl printed it for this byte count.
   const cases: [number, string][] = [
-    [0, "0B"], [12288, "12K"], [6447104, "6.1M"], [6338069, "6M"], [6496256, "6.2M"],
-    [67108864, "64M"], [1 << 30, "1G"],
+    [0, "0B"],
+    [12288, "12K"],
+    [6447104, "6.1M"],
+    [6338069, "6M"],
+    [6496256, "6.2M"],
+    [67108864, "64M"],
+    [1 << 30, "1G"],
   ];
   for (const [bytes, text] of cases) expect(humanSize(bytes), String(bytes)).toBe(text);
 });

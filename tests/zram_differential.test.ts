@@ -5,13 +5,33 @@
 // pages (the kernel's older LZ4 port), so the step-by-step walks use pages both LZ4s agree on. Every
 // test holds the zram0 lock (/run/lock/trueno-zram-zram0.lock) throughout and resets the device.
 import { execFileSync } from "node:child_process";
-import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { corpus, corpusFile, expect, nth, test } from "./harness.ts";
 import { randomBytes, repeated, textPage } from "./pages.ts";
 import { formatZramctl, SysfsError, SysfsInterface } from "../lib/sysfs/mod.ts";
 import { parseStatFields } from "../lib/sysfs/format.ts";
-import { firstDifference, lockZram0, type Op, runOnEmulation, runOnKernel, setup, walk, WALK_LEVELS } from "./zram_walks.ts";
+import {
+  firstDifference,
+  lockZram0,
+  type Op,
+  runOnEmulation,
+  runOnKernel,
+  setup,
+  walk,
+  WALK_LEVELS,
+} from "./zram_walks.ts";
 
 const SYS = "/sys/block/zram0";
 const DEV = "/dev/zram0";
@@ -118,7 +138,15 @@ class Pair {
     const count = pages.length / 4096;
     let kernel = "ok";
     try {
-      execFileSync("dd", [`if=${file}`, `of=${DEV}`, "bs=4096", `seek=${first}`, `count=${count}`, "oflag=direct", "status=none"], { stdio: "pipe" });
+      execFileSync("dd", [
+        `if=${file}`,
+        `of=${DEV}`,
+        "bs=4096",
+        `seek=${first}`,
+        `count=${count}`,
+        "oflag=direct",
+        "status=none",
+      ], { stdio: "pipe" });
     } catch (e) {
       kernel = ddError(e);
     }
@@ -135,7 +163,11 @@ class Pair {
   }
 
   readPages(first: number, count: number): Uint8Array {
-    const kernel = new Uint8Array(execFileSync("dd", [`if=${DEV}`, "bs=4096", `skip=${first}`, `count=${count}`, "iflag=direct", "status=none"], { maxBuffer: 1 << 28 }));
+    const kernel = new Uint8Array(
+      execFileSync("dd", [`if=${DEV}`, "bs=4096", `skip=${first}`, `count=${count}`, "iflag=direct", "status=none"], {
+        maxBuffer: 1 << 28,
+      }),
+    );
     const emulated = new Uint8Array(count * 4096);
     for (let i = 0; i < count; i++) this.sys.readPage(first + i, emulated.subarray(i * 4096, (i + 1) * 4096));
     expect(emulated, `reading ${count} pages at ${first}`).toEqualBytes(kernel);
@@ -192,8 +224,12 @@ test("differential: configuration and bad inputs answer as the kernel does", asy
     for (const a of ["mem_limit", "mem_used_max", "reset", "compact", "idle", "algorithm_params"]) p.read(a);
     for (const a of ["mm_stat", "io_stat", "stat", "initstate", "debug_stat", "size"]) p.write(a, "1");
     // Names both kernels know, and names neither knows.
-    for (const v of ["lz4\n", "LZ4\n", " lz4\n", "nope", "x".repeat(127), "x".repeat(128), "lz4", ""]) p.write("comp_algorithm", v);
-    for (const v of ["0", "abc", "-1", " 64M", "+64M", "08", "0x0", "0M", "K", "\n", "1E", "1P", "99999999999999999999"]) {
+    for (const v of ["lz4\n", "LZ4\n", " lz4\n", "nope", "x".repeat(127), "x".repeat(128), "lz4", ""]) {
+      p.write("comp_algorithm", v);
+    }
+    for (
+      const v of ["0", "abc", "-1", " 64M", "+64M", "08", "0x0", "0M", "K", "\n", "1E", "1P", "99999999999999999999"]
+    ) {
       p.write("disksize", v);
     }
     for (const v of ["5000", "abc", "-1", " 1M", "K", "99999999999999999999999", "16E", "1P", "0"]) {
@@ -206,7 +242,24 @@ test("differential: configuration and bad inputs answer as the kernel does", asy
     p.write("idle", "all");
     p.write("idle", "60");
     p.write("comp_algorithm", "lz4");
-    for (const v of ["level=3", "level", "foo=bar", "priority=1 level=1", "level=99999999999", "level=abc", "=3", "level=3 x", "  ", "algo=lz4 level=1", "algo=zstd", "dict=/nonexistent", "level=-5", "\"level=3\""]) {
+    for (
+      const v of [
+        "level=3",
+        "level",
+        "foo=bar",
+        "priority=1 level=1",
+        "level=99999999999",
+        "level=abc",
+        "=3",
+        "level=3 x",
+        "  ",
+        "algo=lz4 level=1",
+        "algo=zstd",
+        "dict=/nonexistent",
+        "level=-5",
+        '"level=3"',
+      ]
+    ) {
       p.write("algorithm_params", v);
     }
     p.write("comp_algorithm", "lz4\n\n");
@@ -247,8 +300,16 @@ test("differential: page writes, overwrites, discards and limits move the counte
     p.write("comp_algorithm", "lz4");
     p.write("disksize", "64M");
     const synthetic = [
-      new Uint8Array(4096), repeated([0xab]), repeated([1, 2]), repeated([1, 2, 3, 4]), repeated([1, 2, 3, 4, 5, 6, 7, 8]),
-      repeated([1, 2, 3]), repeated(Array.from({ length: 16 }, (_, i) => i)), randomBytes(4096, 1), randomBytes(4096, 2), textPage(),
+      new Uint8Array(4096),
+      repeated([0xab]),
+      repeated([1, 2]),
+      repeated([1, 2, 3, 4]),
+      repeated([1, 2, 3, 4, 5, 6, 7, 8]),
+      repeated([1, 2, 3]),
+      repeated(Array.from({ length: 16 }, (_, i) => i)),
+      randomBytes(4096, 1),
+      randomBytes(4096, 2),
+      textPage(),
     ];
     const block = new Uint8Array(synthetic.length * 4096);
     synthetic.forEach((page, i) => block.set(page, i * 4096));
@@ -300,7 +361,9 @@ test("differential: a write refused by mem_limit, and zramctl's view", async () 
   try {
     // Unconfigured, the kernel still brackets its own default (lzo-rle); ours is lz4 (same width kept).
     p.write("reset", "1");
-    expect(formatZramctl(p.sys, DEV)).toBe(execFileSync("zramctl", [DEV], { encoding: "utf8" }).replace("lzo-rle", "lz4    "));
+    expect(formatZramctl(p.sys, DEV)).toBe(
+      execFileSync("zramctl", [DEV], { encoding: "utf8" }).replace("lzo-rle", "lz4    "),
+    );
     p.write("comp_algorithm", "lz4");
     expect(formatZramctl(p.sys, DEV)).toBe(execFileSync("zramctl", [DEV], { encoding: "utf8" }));
     p.write("disksize", "1M");
@@ -328,8 +391,13 @@ test("differential: a write refused by mem_limit, and zramctl's view", async () 
 /** Pages for the walks: same-filled ones first (sameCount), then text, partly random pages whose
  * compressed sizes span every class up to the huge threshold, random pages, and real memory pages. */
 function walkPages(): { pages: Uint8Array; sameCount: number } {
-  const list: Uint8Array[] = [new Uint8Array(4096), repeated([0xab]), repeated([1, 2]), repeated([1, 2, 3, 4]),
-    repeated([9, 8, 7, 6, 5, 4, 3, 2])];
+  const list: Uint8Array[] = [
+    new Uint8Array(4096),
+    repeated([0xab]),
+    repeated([1, 2]),
+    repeated([1, 2, 3, 4]),
+    repeated([9, 8, 7, 6, 5, 4, 3, 2]),
+  ];
   const sameCount = list.length;
   list.push(textPage(), repeated([1, 2, 3]));
   for (let i = 1; i <= 90; i++) {
@@ -367,7 +435,8 @@ function agreedPages(pages: Uint8Array, scratch: string, pagesFile: string): num
   for (let i = 0; i < count; i++) {
     const same = starts.every((start) => {
       const at = start + i;
-      const grew = (steps: typeof kernel) => comprOf(nth(steps, at, "step").mm) - comprOf(nth(steps, at - 1, "step").mm);
+      const grew = (steps: typeof kernel) =>
+        comprOf(nth(steps, at, "step").mm) - comprOf(nth(steps, at - 1, "step").mm);
       return grew(kernel) === grew(emulated);
     });
     if (same) agreed.push(i);
@@ -394,7 +463,10 @@ test("differential: 24 seeded walks and a 10,000-step workload match the kernel 
     agreed.forEach((from, i) => pages.set(all.pages.subarray(from * 4096, (from + 1) * 4096), i * 4096));
     const pagesFile = `${scratch}/pages`;
     writeFileSync(pagesFile, pages);
-    const walks = Array.from({ length: 24 }, (_, seed) => ({ name: `walk ${seed + 1}`, ops: walk(seed + 1, 400, 384, agreed.length, sameCount) }));
+    const walks = Array.from(
+      { length: 24 },
+      (_, seed) => ({ name: `walk ${seed + 1}`, ops: walk(seed + 1, 400, 384, agreed.length, sameCount) }),
+    );
     walks.push({ name: "workload", ops: walk(10_000, 10_000, 4096, agreed.length, sameCount) });
     const differences: string[] = [];
     let refused = 0;
@@ -409,7 +481,11 @@ test("differential: 24 seeded walks and a 10,000-step workload match the kernel 
         compacted += Math.max(0, nth(parseStatFields(kernel[i]!.mm), 6) - nth(parseStatFields(kernel[i - 1]!.mm), 6));
       }
     }
-    console.log(`${walks.length} walks, ${walks.reduce((n, w) => n + w.ops.length, 0)} steps, ${refused} writes refused by mem_limit, ${compacted} pages freed by compaction`);
+    console.log(
+      `${walks.length} walks, ${
+        walks.reduce((n, w) => n + w.ops.length, 0)
+      } steps, ${refused} writes refused by mem_limit, ${compacted} pages freed by compaction`,
+    );
     expect(differences).toEqual([]);
     // The walks did reach the behaviours they are meant to compare.
     expect(refused).toBeGreaterThan(100);

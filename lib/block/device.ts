@@ -8,7 +8,14 @@ import type { Algorithm } from "../compressor/algorithm.ts";
 import type { Compressor } from "../compressor/compressor.ts";
 import { compressOnGpu, type GpuPageCompressor, isGpuPageCompressor, routesToGpu } from "./gpu_route.ts";
 import { checkLevel } from "./level.ts";
-import { PageStore, refusalError, Refusal, type RequestSpace, RequestSpaces, type StoreOutcome } from "./native_store.ts";
+import {
+  PageStore,
+  Refusal,
+  refusalError,
+  type RequestSpace,
+  RequestSpaces,
+  type StoreOutcome,
+} from "./native_store.ts";
 import { type PageRange, pageRange, requireBytes } from "./range.ts";
 import { Recompression, type RecompressOptions, type RecompressResult } from "./recompression.ts";
 import { type BackingStats, Writeback, type WritebackOptions, type WritebackResult } from "./writeback.ts";
@@ -87,13 +94,18 @@ export class BlockDevice {
       throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a positive integer`);
     }
     if (sizeBytes > MAX_DEVICE_PAGES * PAGE_SIZE) {
-      throw new TruenoError("InvalidInput", `device size ${sizeBytes} is too large (at most ${MAX_DEVICE_PAGES} pages)`);
+      throw new TruenoError(
+        "InvalidInput",
+        `device size ${sizeBytes} is too large (at most ${MAX_DEVICE_PAGES} pages)`,
+      );
     }
     if (sizeBytes % PAGE_SIZE !== 0) {
       throw new TruenoError("InvalidInput", `device size ${sizeBytes} is not a multiple of ${PAGE_SIZE}`);
     }
-    if (compressor === null || typeof compressor !== "object" || typeof compressor.nativeHandle !== "function" ||
-      typeof compressor.backend !== "function") {
+    if (
+      compressor === null || typeof compressor !== "object" || typeof compressor.nativeHandle !== "function" ||
+      typeof compressor.backend !== "function"
+    ) {
       throw new TruenoError("InvalidInput", "BlockDevice needs a Compressor");
     }
     const threshold = options.entropyThreshold ?? 7.0;
@@ -164,7 +176,12 @@ export class BlockDevice {
       const outcome = onGpu !== undefined
         ? this.#commitBatch(range, onGpu, space, space.skip.fill(0, 0, range.pageCount))
         : this.#store.write(
-          this.#codec.nativeHandle(), range.firstPage, data, range.pageCount, this.#level, this.entropyThreshold,
+          this.#codec.nativeHandle(),
+          range.firstPage,
+          data,
+          range.pageCount,
+          this.#level,
+          this.entropyThreshold,
           space,
         );
       this.#settle(range, outcome, onGpu !== undefined, ticket, null);
@@ -293,9 +310,14 @@ export class BlockDevice {
   }
 
   #checkPages(firstPage: number, count: number, what: string): void {
-    if (!Number.isSafeInteger(firstPage) || !Number.isSafeInteger(count) || firstPage < 0 || count < 0 ||
-      firstPage + count > this.pageCount) {
-      throw new TruenoError("InvalidInput", `${what}: pages ${firstPage}+${count} are not inside the device (${this.pageCount} pages)`);
+    if (
+      !Number.isSafeInteger(firstPage) || !Number.isSafeInteger(count) || firstPage < 0 || count < 0 ||
+      firstPage + count > this.pageCount
+    ) {
+      throw new TruenoError(
+        "InvalidInput",
+        `${what}: pages ${firstPage}+${count} are not inside the device (${this.pageCount} pages)`,
+      );
     }
   }
 
@@ -400,7 +422,10 @@ export class BlockDevice {
   #request(offset: number, length: number, what: string): PageRange {
     const range = pageRange(offset, length, this.size, what);
     if (range.pageCount > MAX_BATCH_PAGES) {
-      throw new TruenoError("InvalidInput", `${what}: ${range.pageCount} pages is more than one batch (${MAX_BATCH_PAGES})`);
+      throw new TruenoError(
+        "InvalidInput",
+        `${what}: ${range.pageCount} pages is more than one batch (${MAX_BATCH_PAGES})`,
+      );
     }
     return range;
   }
@@ -422,7 +447,14 @@ export class BlockDevice {
   async #compressAsync(range: PageRange, copy: Uint8Array, space: RequestSpace): Promise<BatchLike | undefined> {
     const onGpu = this.#gpuBatch(range, copy);
     if (onGpu !== undefined) return onGpu;
-    await this.#store.compress(this.#codec.nativeHandle(), copy, range.pageCount, this.#level, this.entropyThreshold, space);
+    await this.#store.compress(
+      this.#codec.nativeHandle(),
+      copy,
+      range.pageCount,
+      this.#level,
+      this.entropyThreshold,
+      space,
+    );
     return undefined;
   }
 
@@ -443,7 +475,9 @@ export class BlockDevice {
     try {
       this.#lastSetBy = new Float64Array(this.pageCount);
     } catch (e) {
-      if (e instanceof RangeError) throw new TruenoError("OutOfMemory", `no room for the tickets of ${this.pageCount} pages`);
+      if (e instanceof RangeError) {
+        throw new TruenoError("OutOfMemory", `no room for the tickets of ${this.pageCount} pages`);
+      }
       throw e;
     }
   }
@@ -465,7 +499,9 @@ export class BlockDevice {
     } else c.scalarPages += pooled;
     if (this.#asyncInFlight > 0) {
       const lastSetBy = this.#lastSetBy!;
-      for (let i = 0; i < outcome.done; i++) if (skip === null || skip[i] === 0) lastSetBy[range.firstPage + i] = ticket;
+      for (let i = 0; i < outcome.done; i++) {
+        if (skip === null || skip[i] === 0) lastSetBy[range.firstPage + i] = ticket;
+      }
     }
     if (outcome.refusal !== Refusal.None) {
       throw refusalError(outcome.refusal, range.firstPage + outcome.done, outcome.done, this.memLimit);

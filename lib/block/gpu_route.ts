@@ -23,7 +23,12 @@ export function routesToGpu(pageCount: number): boolean {
 
 /** The GPU's batch for `pages` (pageCount pages); throws TruenoError when the GPU fails or returns a
  * batch that is not pageCount pages of its three kinds inside its arena. */
-export function compressOnGpu(gpu: GpuPageCompressor, pages: Uint8Array, pageCount: number, rawThreshold: number): BatchLike {
+export function compressOnGpu(
+  gpu: GpuPageCompressor,
+  pages: Uint8Array,
+  pageCount: number,
+  rawThreshold: number,
+): BatchLike {
   const { batch } = gpu.compressBatch(pages, rawThreshold);
   try {
     checkBatchLike(batch);
@@ -36,8 +41,12 @@ export function compressOnGpu(gpu: GpuPageCompressor, pages: Uint8Array, pageCou
   for (let i = 0; i < pageCount; i++) {
     const kind = batch.kinds[i];
     const size = batch.sizes[i];
-    const sizeFits = size !== undefined && (kind === Kind.Same ? size === 0 : kind === Kind.Raw ? size === PAGE_SIZE
-      : kind === Kind.GpuLz4 && size > 0 && size < rawThreshold);
+    const sizeFits = size !== undefined &&
+      (kind === Kind.Same
+        ? size === 0
+        : kind === Kind.Raw
+        ? size === PAGE_SIZE
+        : kind === Kind.GpuLz4 && size > 0 && size < rawThreshold);
     const offset = batch.offsets[i];
     if (!sizeFits || offset === undefined || offset < 0 || offset + size > batch.arena.length) {
       throw new TruenoError("GpuError", `the GPU returned page ${i} as kind ${kind}, ${size} bytes at ${offset}`);

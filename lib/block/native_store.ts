@@ -122,12 +122,32 @@ export class PageStore {
   }
 
   /** Compresses pages (n of them) on the compressor's threads and stores them from firstPage on. */
-  write(compressor: number, firstPage: number, pages: Uint8Array, n: number, level: number, entropyLimit: number,
-    space: RequestSpace): StoreOutcome {
+  write(
+    compressor: number,
+    firstPage: number,
+    pages: Uint8Array,
+    n: number,
+    level: number,
+    entropyLimit: number,
+    space: RequestSpace,
+  ): StoreOutcome {
     checkStatus(
       this.#sym.tz_store_write(
-        this.#handle, compressor, firstPage, pages, n, level, entropyLimit, space.arena, space.arena.length,
-        space.offsets, space.sizes, space.kinds, space.patterns, space.reasons, space.outcome,
+        this.#handle,
+        compressor,
+        firstPage,
+        pages,
+        n,
+        level,
+        entropyLimit,
+        space.arena,
+        space.arena.length,
+        space.offsets,
+        space.sizes,
+        space.kinds,
+        space.patterns,
+        space.reasons,
+        space.outcome,
       ),
       "write",
     );
@@ -135,12 +155,28 @@ export class PageStore {
   }
 
   /** The compression half of write(), off the JS thread; pages and space stay untouched until it ends. */
-  async compress(compressor: number, pages: Uint8Array, n: number, level: number, entropyLimit: number,
-    space: RequestSpace): Promise<void> {
+  async compress(
+    compressor: number,
+    pages: Uint8Array,
+    n: number,
+    level: number,
+    entropyLimit: number,
+    space: RequestSpace,
+  ): Promise<void> {
     const job = checkStatus(
       this.#sym.tz_store_compress_async(
-        compressor, pages, n, level, entropyLimit, space.arena, space.arena.length, space.offsets, space.sizes,
-        space.kinds, space.patterns, space.reasons,
+        compressor,
+        pages,
+        n,
+        level,
+        entropyLimit,
+        space.arena,
+        space.arena.length,
+        space.offsets,
+        space.sizes,
+        space.kinds,
+        space.patterns,
+        space.reasons,
       ),
       "writeAsync",
     );
@@ -161,11 +197,27 @@ export class PageStore {
   }
 
   /** Stores a compressed request (reasons may be all 0), leaving pages with skip[i] != 0 alone. */
-  commit(firstPage: number, batch: BatchLike, reasons: Uint8Array, skip: Uint8Array, outcome: Int32Array): StoreOutcome {
+  commit(
+    firstPage: number,
+    batch: BatchLike,
+    reasons: Uint8Array,
+    skip: Uint8Array,
+    outcome: Int32Array,
+  ): StoreOutcome {
     checkStatus(
       this.#sym.tz_store_commit(
-        this.#handle, firstPage, batch.count, batch.arena, batch.arena.length, batch.offsets, batch.sizes,
-        batch.kinds, batch.patterns, reasons, skip, outcome,
+        this.#handle,
+        firstPage,
+        batch.count,
+        batch.arena,
+        batch.arena.length,
+        batch.offsets,
+        batch.sizes,
+        batch.kinds,
+        batch.patterns,
+        reasons,
+        skip,
+        outcome,
       ),
       "write",
     );
@@ -181,7 +233,14 @@ export class PageStore {
   gather(firstPage: number, n: number, space: RequestSpace): BatchLike {
     checkStatus(
       this.#sym.tz_store_gather(
-        this.#handle, firstPage, n, space.arena, space.arena.length, space.offsets, space.sizes, space.kinds,
+        this.#handle,
+        firstPage,
+        n,
+        space.arena,
+        space.arena.length,
+        space.offsets,
+        space.sizes,
+        space.kinds,
         space.patterns,
       ),
       "readAsync",
@@ -245,11 +304,29 @@ export class PageStore {
   }
 
   /** tz_store_recompress; out receives its four counts (also when it fails part-way). */
-  recompress(primary: number, compressors: Int32Array, prio: number, prioMax: number, numActive: number,
-    mode: number, threshold: number, maxPages: number, out: Float64Array): void {
+  recompress(
+    primary: number,
+    compressors: Int32Array,
+    prio: number,
+    prioMax: number,
+    numActive: number,
+    mode: number,
+    threshold: number,
+    maxPages: number,
+    out: Float64Array,
+  ): void {
     checkStatus(
       this.#sym.tz_store_recompress(
-        this.#handle, primary, compressors, prio, prioMax, numActive, mode, threshold, maxPages, out,
+        this.#handle,
+        primary,
+        compressors,
+        prio,
+        prioMax,
+        numActive,
+        mode,
+        threshold,
+        maxPages,
+        out,
       ),
       "recompress",
     );

@@ -16,7 +16,10 @@ export function pageRange(offset: number, length: number, deviceBytes: number, w
     throw new TruenoError("InvalidInput", `${what}: length ${length} is not a non-negative multiple of ${PAGE_SIZE}`);
   }
   if (offset + length > deviceBytes) {
-    throw new TruenoError("InvalidInput", `${what}: ${offset}+${length} goes past the device end (${deviceBytes} bytes)`);
+    throw new TruenoError(
+      "InvalidInput",
+      `${what}: ${offset}+${length} goes past the device end (${deviceBytes} bytes)`,
+    );
   }
   return { firstPage: offset / PAGE_SIZE, pageCount: length / PAGE_SIZE };
 }

@@ -2,7 +2,7 @@
  * The --algorithms and --backends lists of the CLI: `lz4`, `lz4hc[:LEVEL]`, `zstd[:LEVEL]`, `adaptive`,
  * `none`; backends `auto`, `all` or names from avx512, avx2, neon, scalar.
  */
-import { Algorithm, simdFeatures, type SimdBackend } from "../../mod.ts";
+import { Algorithm, type SimdBackend, simdFeatures } from "../../mod.ts";
 import { UsageError } from "./usage-error.ts";
 
 export interface AlgorithmChoice {

@@ -106,7 +106,8 @@ export function formatReport(report: BenchReport): string {
   const { workload } = report;
   const { system } = report;
   const rounds = report.results[0]?.rounds ?? 0;
-  const head = `workload: ${workload.source}, ${workload.pages} pages (${(workload.bytes / 2 ** 20).toFixed(1)} MiB)\n` +
+  const head =
+    `workload: ${workload.source}, ${workload.pages} pages (${(workload.bytes / 2 ** 20).toFixed(1)} MiB)\n` +
     `${formatLoad(system.loadStart, system.loadEnd, system.cpus)}; ${rounds} interleaved rounds, median and spread\n`;
   const { header, rows } = benchCells(report.results);
   return head + formatTable(

@@ -66,7 +66,9 @@ export function runCapture(argv: readonly string[]): number {
   if (opts.has("input")) throw new UsageError("capture reads a process: use --pid PID");
   const output = stringOption(opts.get("output"));
   if (output === undefined) throw new UsageError("capture needs -o FILE (or -o - for standard output)");
-  if (output === "-" && opts.has("json")) throw new UsageError("--json needs -o FILE: standard output carries the pages");
+  if (output === "-" && opts.has("json")) {
+    throw new UsageError("--json needs -o FILE: standard output carries the pages");
+  }
   const set = readPageSource(opts);
   if (output === "-") {
     writeChunks(1, set.chunks);
@@ -82,7 +84,9 @@ export function runCapture(argv: readonly string[]): number {
   process.stdout.write(
     opts.has("json")
       ? JSON.stringify(summary, jsonNumber, 2) + "\n"
-      : `${summary.source.description}\nwrote ${output} (${summary.fileBytes} bytes${summary.compressed ? ", zstd" : ""})\n`,
+      : `${summary.source.description}\nwrote ${output} (${summary.fileBytes} bytes${
+        summary.compressed ? ", zstd" : ""
+      })\n`,
   );
   return 0;
 }

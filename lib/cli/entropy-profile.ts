@@ -52,7 +52,9 @@ export function entropyProfile(
   entropyLimit: number,
 ): EntropyProfile {
   const bins: EntropyBin[] = [];
-  for (let from = 0; from < 8; from += BIN_WIDTH) bins.push({ from, to: from + BIN_WIDTH, pages: 0, routes: noRoutes() });
+  for (let from = 0; from < 8; from += BIN_WIDTH) {
+    bins.push({ from, to: from + BIN_WIDTH, pages: 0, routes: noRoutes() });
+  }
   const routes = noRoutes();
   let pages = 0;
   let entropySum = 0;
@@ -74,5 +76,12 @@ export function entropyProfile(
   } finally {
     compressor.close();
   }
-  return { algorithm: choice.name, entropyLimit, pages, meanEntropy: pages === 0 ? 0 : entropySum / pages, routes, bins };
+  return {
+    algorithm: choice.name,
+    entropyLimit,
+    pages,
+    meanEntropy: pages === 0 ? 0 : entropySum / pages,
+    routes,
+    bins,
+  };
 }

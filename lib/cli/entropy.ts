@@ -2,7 +2,7 @@
 import process from "node:process";
 import { parseAlgorithm } from "./algorithms.ts";
 import { parseOptions, stringOption } from "./args.ts";
-import { entropyProfile, type EntropyProfile, ROUTES } from "./entropy-profile.ts";
+import { type EntropyProfile, entropyProfile, ROUTES } from "./entropy-profile.ts";
 import { EXIT_HELP } from "./exit-codes.ts";
 import { jsonNumber } from "./json.ts";
 import { PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, readPageSource, summarizeSource } from "./page-source.ts";
@@ -40,7 +40,9 @@ const BAR_WIDTH = 40;
 function entropyLimitOption(text: string | undefined): number {
   if (text === undefined) return 7.0;
   const bits = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
-  if (!(bits >= 0 && bits <= 8)) throw new UsageError(`--entropy-limit '${text}': a number of bits per byte from 0 to 8`);
+  if (!(bits >= 0 && bits <= 8)) {
+    throw new UsageError(`--entropy-limit '${text}': a number of bits per byte from 0 to 8`);
+  }
   return bits;
 }
 

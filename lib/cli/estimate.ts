@@ -5,7 +5,13 @@ import { parseOptions, stringOption } from "./args.ts";
 import { EXIT_HELP } from "./exit-codes.ts";
 import { type DeviceEstimate, estimateOnDevice } from "./device-estimate.ts";
 import { jsonNumber } from "./json.ts";
-import { PAGE_SOURCE_HELP, PAGE_SOURCE_OPTIONS, readPageSource, type SourceSummary, summarizeSource } from "./page-source.ts";
+import {
+  PAGE_SOURCE_HELP,
+  PAGE_SOURCE_OPTIONS,
+  readPageSource,
+  type SourceSummary,
+  summarizeSource,
+} from "./page-source.ts";
 import { progressBar } from "./progress.ts";
 import { writeEstimateHtml } from "./report-html.ts";
 import { estimateCells } from "./result-tables.ts";

@@ -11,7 +11,7 @@ import { runBench } from "./bench.ts";
 import { runCapture } from "./capture.ts";
 import { runEntropy } from "./entropy.ts";
 import { runEstimate } from "./estimate.ts";
-import { EXIT, exitCodeOf, EXIT_HELP } from "./exit-codes.ts";
+import { EXIT, EXIT_HELP, exitCodeOf } from "./exit-codes.ts";
 import { useLibraryBesideExecutable } from "./library.ts";
 import { runServe } from "./serve.ts";
 import { runStat } from "./stat.ts";
@@ -35,7 +35,10 @@ const COMMANDS: Record<string, Command> = {
   serve: { summary: "serve a compressed RAM block device over NBD (Unix socket or TCP)", run: runServe },
   stat: { summary: "print mm_stat, io_stat and zramctl of a running 'serve' (--socket PATH)", run: runStat },
   zramctl: { summary: "store pages in an emulated zram device and print it the way zramctl does", run: runZramctl },
-  "train-dict": { summary: "train a Zstandard dictionary on a pages file or a live process's pages", run: runTrainDict },
+  "train-dict": {
+    summary: "train a Zstandard dictionary on a pages file or a live process's pages",
+    run: runTrainDict,
+  },
 };
 
 export const MAIN_HELP = `Usage: trueno-zram <command> [options]
@@ -56,7 +59,11 @@ function failure(e: unknown): number {
     process.stderr.write(`trueno-zram: ${e.message}\n`);
   } else {
     // A failure while running (no library, a failed round trip): one line, not a stack trace.
-    const what = e instanceof TruenoError ? `${e.code}: ${e.message}` : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const what = e instanceof TruenoError
+      ? `${e.code}: ${e.message}`
+      : e instanceof Error
+      ? `${e.name}: ${e.message}`
+      : String(e);
     process.stderr.write(`trueno-zram: ${what}\n`);
   }
   return exitCodeOf(e);

@@ -8,7 +8,14 @@
  * spread. The configurations share one output buffer, so memory grows with their compressed output only.
  */
 import { Buffer } from "node:buffer";
-import { type CompressedBatch, type Compressor, CompressorBuilder, Kind, PAGE_SIZE, type SimdBackend } from "../../mod.ts";
+import {
+  type CompressedBatch,
+  type Compressor,
+  CompressorBuilder,
+  Kind,
+  PAGE_SIZE,
+  type SimdBackend,
+} from "../../mod.ts";
 import type { AlgorithmChoice } from "./algorithms.ts";
 
 /** Pages per batch call: large enough to keep every worker busy, small enough to bound the arenas. */

@@ -27,7 +27,8 @@ export const PAGE_SOURCE_OPTIONS = {
   "max-pages": "string",
 } as const;
 
-export const INPUT_HELP = `  --input FILE          a pages file (whole 4096-byte pages; FILE.zst is decoded; - reads stdin)`;
+export const INPUT_HELP =
+  `  --input FILE          a pages file (whole 4096-byte pages; FILE.zst is decoded; - reads stdin)`;
 
 export const PID_HELP = `  --pid PID             the resident anonymous pages of a running process (read-only, through
                         /proc/PID/maps, /proc/PID/pagemap and /proc/PID/mem)
@@ -66,17 +67,29 @@ export function readPageSource(opts: ParsedOptions, input = stringOption(opts.ge
       if (opts.has(name)) throw new UsageError(`--${name} applies to --pid only`);
     }
     const pages = readPagesFile(input);
-    return { source: input === "-" ? "standard input" : input, chunks: chunked(pages), pageCount: pages.length / PAGE_SIZE };
+    return {
+      source: input === "-" ? "standard input" : input,
+      chunks: chunked(pages),
+      pageCount: pages.length / PAGE_SIZE,
+    };
   }
   const pid = integerOption(pidText, "pid", 1, 2 ** 22, 0);
   const rangeText = stringOption(opts.get("range"));
-  const maxPages = integerOption(opts.get("max-pages"), "max-pages", 1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  const maxPages = integerOption(
+    opts.get("max-pages"),
+    "max-pages",
+    1,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER,
+  );
   const { chunks, ...found } = readProcessPages(pid, {
     maxPages,
     range: rangeText === undefined ? undefined : parseRange(rangeText),
   });
   if (found.pageCount === 0) {
-    throw new UsageError(`process ${pid} has no readable resident anonymous pages${rangeText ? ` in ${rangeText}` : ""}`);
+    throw new UsageError(
+      `process ${pid} has no readable resident anonymous pages${rangeText ? ` in ${rangeText}` : ""}`,
+    );
   }
   return { source: `pid ${pid}`, chunks, pageCount: found.pageCount, process: found };
 }
@@ -91,7 +104,12 @@ export interface SourceSummary {
 }
 
 export function summarizeSource(set: PageSet): SourceSummary {
-  return { description: describeSource(set), pages: set.pageCount, bytes: set.pageCount * PAGE_SIZE, process: set.process };
+  return {
+    description: describeSource(set),
+    pages: set.pageCount,
+    bytes: set.pageCount * PAGE_SIZE,
+    process: set.process,
+  };
 }
 
 /** One line on where the pages came from, e.g. for stderr or a report. */

@@ -34,7 +34,9 @@ function readWhole(path: string): Uint8Array {
     throw new UsageError(`--input ${path}: cannot read (${(e as Error).message})`);
   }
   if (isZstdName(path)) return decodeZstd(path);
-  if (statSync(path).size > MAX_INPUT_BYTES) throw new UsageError(`--input ${path}: larger than ${MAX_INPUT_BYTES} bytes`);
+  if (statSync(path).size > MAX_INPUT_BYTES) {
+    throw new UsageError(`--input ${path}: larger than ${MAX_INPUT_BYTES} bytes`);
+  }
   const bytes = readFileSync(path);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

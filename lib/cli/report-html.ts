@@ -4,7 +4,7 @@
  * route of each page, and the memory saved.
  */
 import { writeFileSync } from "node:fs";
-import { type Section, htmlPage } from "../report/html.ts";
+import { htmlPage, type Section } from "../report/html.ts";
 import { barChart, scatterChart, stackedColumns } from "../report/svg.ts";
 import { parseAlgorithm } from "./algorithms.ts";
 import type { BenchReport } from "./bench.ts";
@@ -29,8 +29,10 @@ function entropySection(chunks: readonly Uint8Array[]): Section {
       series: ROUTES,
       columns: p.bins.map((b) => ({ label: b.from.toFixed(1), parts: ROUTES.map((r) => b.routes[r]) })),
     }),
-    notes: [`Mean ${p.meanEntropy.toFixed(2)} bits per byte over ${p.pages} pages; ` +
-      ROUTES.map((r) => `${r} ${p.routes[r]}`).join(", ") + "."],
+    notes: [
+      `Mean ${p.meanEntropy.toFixed(2)} bits per byte over ${p.pages} pages; ` +
+      ROUTES.map((r) => `${r} ${p.routes[r]}`).join(", ") + ".",
+    ],
   };
 }
 
@@ -60,8 +62,10 @@ export function writeBenchHtml(path: string, report: BenchReport, pages: Uint8Ar
           ],
         })),
       }),
-      notes: [`Backends differ only in: ${system.backendLoops.vectorised.join(", ")}; the same code in every backend: ` +
-        `${system.backendLoops.sameInEveryBackend.join(", ")}.`],
+      notes: [
+        `Backends differ only in: ${system.backendLoops.vectorised.join(", ")}; the same code in every backend: ` +
+        `${system.backendLoops.sameInEveryBackend.join(", ")}.`,
+      ],
     },
     {
       title: "Ratio against speed",
@@ -81,16 +85,21 @@ export function writeBenchHtml(path: string, report: BenchReport, pages: Uint8Ar
         series: ["input", "stored", "saved"],
         groups: results.filter((r) => r.backend === results[0]?.backend).map((r) => ({
           label: r.algorithm,
-          bars: [{ value: r.bytes / 2 ** 20 }, { value: r.storedBytes / 2 ** 20 }, { value: (r.bytes - r.storedBytes) / 2 ** 20 }],
+          bars: [{ value: r.bytes / 2 ** 20 }, { value: r.storedBytes / 2 ** 20 }, {
+            value: (r.bytes - r.storedBytes) / 2 ** 20,
+          }],
         })),
       }),
       table: benchCells(results),
     },
   ];
-  write(path, htmlPage("trueno-zram bench", [
-    `Workload: ${workload.source}, ${workload.pages} pages (${mib(workload.bytes)} MiB).`,
-    `${formatLoad(system.loadStart, system.loadEnd, system.cpus)}.`,
-  ], sections));
+  write(
+    path,
+    htmlPage("trueno-zram bench", [
+      `Workload: ${workload.source}, ${workload.pages} pages (${mib(workload.bytes)} MiB).`,
+      `${formatLoad(system.loadStart, system.loadEnd, system.cpus)}.`,
+    ], sections),
+  );
 }
 
 export function writeEstimateHtml(path: string, report: EstimateReport, chunks: readonly Uint8Array[]): void {
@@ -104,7 +113,9 @@ export function writeEstimateHtml(path: string, report: EstimateReport, chunks: 
         series: ["pages (orig_data_size)", "mem_used_total", "saved"],
         groups: results.map((r) => ({
           label: r.algorithm,
-          bars: [{ value: r.origDataSize / 2 ** 20 }, { value: r.memUsedTotal / 2 ** 20 }, { value: r.savedBytes / 2 ** 20 }],
+          bars: [{ value: r.origDataSize / 2 ** 20 }, { value: r.memUsedTotal / 2 ** 20 }, {
+            value: r.savedBytes / 2 ** 20,
+          }],
         })),
       }),
       table: estimateCells(results),

@@ -10,7 +10,19 @@ export interface Cells {
 
 export function benchCells(results: readonly BenchResult[]): Cells {
   return {
-    header: ["algorithm", "backend", "threads", "pages", "compress GB/s", "+-", "decompress GB/s", "+-", "ratio", "same", "raw"],
+    header: [
+      "algorithm",
+      "backend",
+      "threads",
+      "pages",
+      "compress GB/s",
+      "+-",
+      "decompress GB/s",
+      "+-",
+      "ratio",
+      "same",
+      "raw",
+    ],
     rows: results.map((r) => [
       r.algorithm,
       r.backend,
@@ -29,7 +41,18 @@ export function benchCells(results: readonly BenchResult[]): Cells {
 
 export function estimateCells(results: readonly DeviceEstimate[]): Cells {
   return {
-    header: ["algorithm", "pages", "same", "huge", "compr MiB", "mem_used MiB", "saved MiB", "ratio", "compress cpu s/GB", "decompress cpu s/GB"],
+    header: [
+      "algorithm",
+      "pages",
+      "same",
+      "huge",
+      "compr MiB",
+      "mem_used MiB",
+      "saved MiB",
+      "ratio",
+      "compress cpu s/GB",
+      "decompress cpu s/GB",
+    ],
     rows: results.map((r) => [
       r.algorithm,
       String(r.pages),

@@ -72,13 +72,23 @@ function bytesOption(value: string | undefined, name: string): number | undefine
   return Number(rounded);
 }
 
-function tlsOptions(mode: string, certFile: string | undefined, keyFile: string | undefined): NbdTlsOptions | undefined {
-  if (mode !== "off" && mode !== "on" && mode !== "require") throw new UsageError(`--tls takes off, on or require, not '${mode}'`);
+function tlsOptions(
+  mode: string,
+  certFile: string | undefined,
+  keyFile: string | undefined,
+): NbdTlsOptions | undefined {
+  if (mode !== "off" && mode !== "on" && mode !== "require") {
+    throw new UsageError(`--tls takes off, on or require, not '${mode}'`);
+  }
   if (mode === "off") {
-    if (certFile !== undefined || keyFile !== undefined) throw new UsageError("--tls-cert and --tls-key need --tls on or require");
+    if (certFile !== undefined || keyFile !== undefined) {
+      throw new UsageError("--tls-cert and --tls-key need --tls on or require");
+    }
     return undefined;
   }
-  if (certFile === undefined || keyFile === undefined) throw new UsageError(`--tls ${mode} needs --tls-cert and --tls-key`);
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError(`--tls ${mode} needs --tls-cert and --tls-key`);
+  }
   return { certFile, keyFile, require: mode === "require" };
 }
 
@@ -93,18 +103,26 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   const memLimit = bytesOption(stringOption(opts.get("mem-limit")), "mem-limit") ?? 0;
   const choice = parseAlgorithm(stringOption(opts.get("algorithm")) ?? "lz4");
   const modeText = stringOption(opts.get("socket-mode")) ?? "600";
-  if (!/^[0-7]{3,4}$/.test(modeText)) throw new UsageError(`option '--socket-mode' needs an octal mode, got '${modeText}'`);
+  if (!/^[0-7]{3,4}$/.test(modeText)) {
+    throw new UsageError(`option '--socket-mode' needs an octal mode, got '${modeText}'`);
+  }
   const listen = stringOption(opts.get("listen"));
   if (listen !== undefined && opts.has("socket")) throw new UsageError("serve: give --socket or --listen, not both");
   const socket = listen !== undefined
     ? undefined
     : stringOption(opts.get("socket")) ?? join(process.env.XDG_RUNTIME_DIR ?? tmpdir(), "trueno-zram.sock");
-  const tls = tlsOptions(stringOption(opts.get("tls")) ?? "off", stringOption(opts.get("tls-cert")), stringOption(opts.get("tls-key")));
+  const tls = tlsOptions(
+    stringOption(opts.get("tls")) ?? "off",
+    stringOption(opts.get("tls-cert")),
+    stringOption(opts.get("tls-key")),
+  );
   const backingFile = stringOption(opts.get("backing-file"));
   const idleSeconds = opts.has("writeback-idle")
     ? integerOption(opts.get("writeback-idle"), "writeback-idle", 1, 2 ** 31 / 1000 - 1, 1)
     : undefined;
-  if (idleSeconds !== undefined && backingFile === undefined) throw new UsageError("serve: --writeback-idle needs --backing-file");
+  if (idleSeconds !== undefined && backingFile === undefined) {
+    throw new UsageError("serve: --writeback-idle needs --backing-file");
+  }
   const maxConnections = integerOption(opts.get("max-connections"), "max-connections", 1, 65536, 64);
   const threads = opts.has("threads") ? integerOption(opts.get("threads"), "threads", 1, 256, 1) : undefined;
 

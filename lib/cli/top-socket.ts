@@ -44,7 +44,10 @@ function pickExport(path: string, doc: unknown, name: string | undefined): Expor
   const found = name === undefined ? exports[0] : exports.find((e) => e?.name === name);
   if (found === undefined) {
     const names = exports.map((e) => JSON.stringify(e?.name)).join(", ");
-    throw new ControlSocketError(path, name === undefined ? "the server exports nothing" : `no export ${JSON.stringify(name)} (exports: ${names})`);
+    throw new ControlSocketError(
+      path,
+      name === undefined ? "the server exports nothing" : `no export ${JSON.stringify(name)} (exports: ${names})`,
+    );
   }
   if (typeof found.mm_stat !== "string" || typeof found.io_stat !== "string") {
     throw new ControlSocketError(path, `export ${JSON.stringify(found.name)} has no mm_stat and io_stat`);
@@ -59,7 +62,11 @@ export function socketSource(socketPath: string, name?: string, timeoutMs = 10_0
     label: name === undefined ? path : `${path} export ${JSON.stringify(name)}`,
     async read(): Promise<AttributeTexts> {
       const entry = pickExport(path, await fetchDocument(path, timeoutMs), name);
-      return { mm_stat: entry.mm_stat, io_stat: entry.io_stat, stat: typeof entry.stat === "string" ? entry.stat : undefined };
+      return {
+        mm_stat: entry.mm_stat,
+        io_stat: entry.io_stat,
+        stat: typeof entry.stat === "string" ? entry.stat : undefined,
+      };
     },
     close() {},
   };

@@ -36,7 +36,8 @@ function num(x: number | null, digits: number): string {
 
 /** The full-screen view: a title and two columns of label / value pairs. */
 export function renderScreen(row: TopRow, title: string): string[] {
-  const pair = (a: string, av: string, b: string, bv: string) => `  ${a.padEnd(16)}${av.padStart(12)}    ${b.padEnd(16)}${bv.padStart(12)}`;
+  const pair = (a: string, av: string, b: string, bv: string) =>
+    `  ${a.padEnd(16)}${av.padStart(12)}    ${b.padEnd(16)}${bv.padStart(12)}`;
   return [
     title,
     "",

@@ -96,13 +96,15 @@ export async function runTopLoop(source: AttributeSource, options: TopOptions): 
   try {
     let previous: DeviceSample | undefined;
     for (let n = 0; !quit && n < options.count; n++) {
-      if (n > 0) await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      if (n > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.intervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       if (quit) break;
       const sample = parseSample(await source.read(), performance.now());
       const row = topRow(sample, previous);
@@ -129,7 +131,9 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   }
   const socket = stringOption(opts.get("socket"));
   const sysfs = stringOption(opts.get("sysfs"));
-  if ((socket === undefined) === (sysfs === undefined)) throw new UsageError("give either --socket PATH or --sysfs DIR");
+  if ((socket === undefined) === (sysfs === undefined)) {
+    throw new UsageError("give either --socket PATH or --sysfs DIR");
+  }
   const intervalMs = intervalOption(stringOption(opts.get("interval")));
   const count = integerOption(opts.get("count"), "count", 1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   const json = opts.has("json");

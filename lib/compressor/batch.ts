@@ -108,7 +108,9 @@ export function checkBatchLike(b: BatchLike): void {
   if (!Number.isInteger(b.count) || b.count < 0) throw bad(`count ${b.count} is not a page count`);
   if (b.count > MAX_BATCH_PAGES) throw bad(`count ${b.count} is more than the ${MAX_BATCH_PAGES} pages of one batch`);
   if (!(b.arena instanceof Uint8Array)) throw bad("arena must be a Uint8Array");
-  if (!(b.offsets instanceof Int32Array) || b.offsets.length < b.count) throw bad("offsets must be an Int32Array of count");
+  if (!(b.offsets instanceof Int32Array) || b.offsets.length < b.count) {
+    throw bad("offsets must be an Int32Array of count");
+  }
   if (!(b.sizes instanceof Int32Array) || b.sizes.length < b.count) throw bad("sizes must be an Int32Array of count");
   if (!(b.kinds instanceof Uint8Array) || b.kinds.length < b.count) throw bad("kinds must be a Uint8Array of count");
   if (!(b.patterns instanceof BigUint64Array) || b.patterns.length < b.count) {

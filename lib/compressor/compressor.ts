@@ -6,7 +6,7 @@ import { backendName, type SimdBackend } from "../simd.ts";
 import { Algorithm } from "./algorithm.ts";
 import { type ArenaStorage, BatchArena, lendStorage, returnStorage } from "./arena.ts";
 import { type BatchLike, checkBatchLike, CompressedBatch } from "./batch.ts";
-import { int32Length, requirePage, requireOutput, requirePages } from "./input.ts";
+import { int32Length, requireOutput, requirePage, requirePages } from "./input.ts";
 import { openNativeCompressor } from "./native-open.ts";
 import { codeOfKind, kindOfCode } from "./kind.ts";
 import { type BatchOptions, type CompressOptions, DEFAULT_OPTIONS, resolveOptions, targetArena } from "./options.ts";
@@ -170,8 +170,17 @@ export class Compressor {
     const { arena, s } = this.#lend(opts, count);
     const start = now();
     const total = count === 0 ? 0 : sym.tz_compress_batch(
-      this.#handle, pages, count, rawThreshold, entropyLimit,
-      s.bytes, count * PAGE_SIZE, s.offsets, s.sizes, s.kinds, s.patterns,
+      this.#handle,
+      pages,
+      count,
+      rawThreshold,
+      entropyLimit,
+      s.bytes,
+      count * PAGE_SIZE,
+      s.offsets,
+      s.sizes,
+      s.kinds,
+      s.patterns,
     );
     return this.#finishBatch(count, arena, s, total, now() - start, "compressBatch");
   }
@@ -188,8 +197,17 @@ export class Compressor {
     if (count === 0) return this.#finishBatch(count, arena, s, 0, 0, "compressBatchAsync");
     const start = now();
     const job = sym.tz_compress_batch_async(
-      this.#handle, pages, count, rawThreshold, entropyLimit,
-      s.bytes, count * PAGE_SIZE, s.offsets, s.sizes, s.kinds, s.patterns,
+      this.#handle,
+      pages,
+      count,
+      rawThreshold,
+      entropyLimit,
+      s.bytes,
+      count * PAGE_SIZE,
+      s.offsets,
+      s.sizes,
+      s.kinds,
+      s.patterns,
     );
     const total = job < 0 ? job : await this.#wait(job, [pages, s]);
     return this.#finishBatch(count, arena, s, total, now() - start, "compressBatchAsync");
@@ -203,7 +221,14 @@ export class Compressor {
   }
 
   /** The batch of a finished native call, or its typed error (the memory then goes back at once). */
-  #finishBatch(count: number, arena: BatchArena, s: ArenaStorage, total: number, ms: number, what: string): CompressedBatch {
+  #finishBatch(
+    count: number,
+    arena: BatchArena,
+    s: ArenaStorage,
+    total: number,
+    ms: number,
+    what: string,
+  ): CompressedBatch {
     if (total < 0) {
       returnStorage(arena, s);
       checkStatus(total, what);
@@ -217,8 +242,15 @@ export class Compressor {
     }
     this.#countCompressed(count, total, ms, same, raw);
     return new CompressedBatch(
-      count, s.bytes.subarray(0, count * PAGE_SIZE), s.offsets.subarray(0, count), s.sizes.subarray(0, count),
-      kinds, s.patterns.subarray(0, count), total, this.algorithm, { arena, storage: s },
+      count,
+      s.bytes.subarray(0, count * PAGE_SIZE),
+      s.offsets.subarray(0, count),
+      s.sizes.subarray(0, count),
+      kinds,
+      s.patterns.subarray(0, count),
+      total,
+      this.algorithm,
+      { arena, storage: s },
     );
   }
 
@@ -239,8 +271,17 @@ export class Compressor {
     // the arena's is capped (offsets and sizes are int32, so no page lies past 2 GiB anyway).
     const failed = checkStatus(
       sym.tz_decompress_batch(
-        this.#handle, batch.arena, int32Length(batch.arena), batch.offsets, batch.sizes, batch.kinds,
-        batch.patterns, batch.count, target, bytes, status,
+        this.#handle,
+        batch.arena,
+        int32Length(batch.arena),
+        batch.offsets,
+        batch.sizes,
+        batch.kinds,
+        batch.patterns,
+        batch.count,
+        target,
+        bytes,
+        status,
       ),
       "decompressBatch",
     );
@@ -268,12 +309,24 @@ export class Compressor {
     const start = now();
     const job = checkStatus(
       sym.tz_decompress_batch_async(
-        this.#handle, arena, int32Length(arena), offsets, sizes, kinds, patterns,
-        batch.count, target, bytes, status,
+        this.#handle,
+        arena,
+        int32Length(arena),
+        offsets,
+        sizes,
+        kinds,
+        patterns,
+        batch.count,
+        target,
+        bytes,
+        status,
       ),
       "decompressBatchAsync",
     );
-    const failed = checkStatus(await this.#wait(job, [arena, offsets, sizes, kinds, patterns, target, status]), "decompressBatchAsync");
+    const failed = checkStatus(
+      await this.#wait(job, [arena, offsets, sizes, kinds, patterns, target, status]),
+      "decompressBatchAsync",
+    );
     this.#stats.decompressTimeNs += (now() - start) * MS_TO_NS;
     if (failed > 0) throw batchFailure(failed, status);
     return target;

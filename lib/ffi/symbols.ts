@@ -71,7 +71,18 @@ export const symbols = {
   // (handle, arena, arena_len, offsets, sizes, kinds, patterns, n, out, out_cap, status, times_out)
   tz_gpu_decompress_batch: {
     parameters: [
-      "i32", "buffer", "i32", "buffer", "buffer", "buffer", "buffer", "i32", "buffer", "i32", "buffer", "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
     ],
     result: "i32",
   },
@@ -98,21 +109,60 @@ export const symbols = {
   //  patterns, reasons, outcome_out[8])
   tz_store_write: {
     parameters: [
-      "i32", "i32", "i32", "buffer", "i32", "i32", "f64", "buffer", "i32", "buffer", "buffer", "buffer", "buffer",
-      "buffer", "buffer",
+      "i32",
+      "i32",
+      "i32",
+      "buffer",
+      "i32",
+      "i32",
+      "f64",
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
     ],
     result: "i32",
   },
   // (compressor, pages, n, level, entropy_limit, arena, arena_cap, offsets, sizes, kinds, patterns, reasons)
   tz_store_compress_async: {
-    parameters: ["i32", "buffer", "i32", "i32", "f64", "buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    parameters: [
+      "i32",
+      "buffer",
+      "i32",
+      "i32",
+      "f64",
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
     result: "i32",
   },
   // (job, result_out[1])
   tz_store_job_poll: { parameters: ["i32", "buffer"], result: "i32" },
   // (store, first_page, n, arena, arena_len, offsets, sizes, kinds, patterns, reasons, skip, outcome_out[8])
   tz_store_commit: {
-    parameters: ["i32", "i32", "i32", "buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
     result: "i32",
   },
   // (store, compressor, first_page, n, out, out_cap)
@@ -152,7 +202,9 @@ export type SymbolName = keyof typeof symbols;
 export type NativeBuffer = ArrayBufferView;
 
 type JsType<T extends NeutralType> = T extends "buffer" ? NativeBuffer : number;
-type JsParameters<P extends readonly NeutralType[]> = { [K in keyof P]: P[K] extends NeutralType ? JsType<P[K]> : never };
+type JsParameters<P extends readonly NeutralType[]> = {
+  [K in keyof P]: P[K] extends NeutralType ? JsType<P[K]> : never;
+};
 
 /** The JS signatures of the table's functions, as both loaders expose them. */
 export type NativeSymbols = {

@@ -18,7 +18,10 @@ export interface GpuDecodeArgs {
 export function gpuDecodeArgs(batch: BatchLike, out?: Uint8Array): GpuDecodeArgs {
   checkBatchLike(batch);
   if (batch.count > MAX_BATCH_PAGES) {
-    throw new TruenoError("InvalidInput", `a batch of ${batch.count} pages is more than the ${MAX_BATCH_PAGES} of one call`);
+    throw new TruenoError(
+      "InvalidInput",
+      `a batch of ${batch.count} pages is more than the ${MAX_BATCH_PAGES} of one call`,
+    );
   }
   const bytes = batch.count * PAGE_SIZE;
   const target = out === undefined ? new Uint8Array(bytes) : requireOutput(out, bytes);

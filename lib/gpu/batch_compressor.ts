@@ -131,7 +131,9 @@ export class GpuBatchCompressor {
     // A build without kernels reports Unsupported; a build with kernels but no driver or device,
     // GpuNotAvailable. Both mean: no GPU here.
     const handle = lib.tz_gpu_context_new(c.deviceIndex, c.batchSize, c.ringBufferSlots, c.asyncDma ? 1 : 0);
-    if (handle === Status.Unsupported) throw new TruenoError("GpuNotAvailable", "this library was built without CUDA kernels");
+    if (handle === Status.Unsupported) {
+      throw new TruenoError("GpuNotAvailable", "this library was built without CUDA kernels");
+    }
     this.#handle = checkStatus(handle, "tz_gpu_context_new");
     this.#config = c;
   }
@@ -163,8 +165,19 @@ export class GpuBatchCompressor {
     const patterns = new BigUint64Array(n);
     const times = new Float64Array(4);
     const total = checkStatus(
-      native().tz_gpu_compress_batch(handle, pages, n, rawThreshold, arena, arena.length, offsets, sizes, kinds,
-        new Uint8Array(patterns.buffer), times),
+      native().tz_gpu_compress_batch(
+        handle,
+        pages,
+        n,
+        rawThreshold,
+        arena,
+        arena.length,
+        offsets,
+        sizes,
+        kinds,
+        new Uint8Array(patterns.buffer),
+        times,
+      ),
       "tz_gpu_compress_batch",
     );
     addTimes(this.#stats.compress, n, times);
@@ -182,16 +195,30 @@ export class GpuBatchCompressor {
     const status = new Int32Array(batch.count);
     const times = new Float64Array(4);
     const failed = checkStatus(
-      native().tz_gpu_decompress_batch(handle, batch.arena, args.arenaLength, batch.offsets, batch.sizes,
-        batch.kinds, new Uint8Array(batch.patterns.buffer, batch.patterns.byteOffset, batch.count * 8),
-        batch.count, args.out, args.outCapacity, status, times),
+      native().tz_gpu_decompress_batch(
+        handle,
+        batch.arena,
+        args.arenaLength,
+        batch.offsets,
+        batch.sizes,
+        batch.kinds,
+        new Uint8Array(batch.patterns.buffer, batch.patterns.byteOffset, batch.count * 8),
+        batch.count,
+        args.out,
+        args.outCapacity,
+        status,
+        times,
+      ),
       "tz_gpu_decompress_batch",
     );
     addTimes(this.#stats.decompress, batch.count, times);
     if (failed > 0) {
       const first = status.findIndex((s) => s !== 0);
       const code = codeOfStatus(status[first]);
-      throw new TruenoError(code, `${failed} page(s) failed to decompress on the GPU, first page ${first} (kind ${batch.kinds[first]})`);
+      throw new TruenoError(
+        code,
+        `${failed} page(s) failed to decompress on the GPU, first page ${first} (kind ${batch.kinds[first]})`,
+      );
     }
     return args.out;
   }

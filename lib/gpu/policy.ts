@@ -4,7 +4,7 @@ import { TruenoError } from "../ffi/errors.ts";
 import { bestBackend } from "../simd.ts";
 import { Algorithm } from "../compressor/algorithm.ts";
 import { CompressorBuilder } from "../compressor/builder.ts";
-import { type CostModel, checkCostModel, gpuWins } from "./selection.ts";
+import { checkCostModel, type CostModel, gpuWins } from "./selection.ts";
 
 /** Where selectBackend sends a batch: the GPU, the SIMD page loops, or the scalar ones. */
 export type BatchBackend = "gpu" | "simd" | "scalar";
@@ -36,10 +36,17 @@ function sampleBatch(pages: number): Uint8Array {
     for (let i = 0; i < PAGE_SIZE; i++) {
       seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
       switch (p % 4) {
-        case 0: page[i] = 0; break;
-        case 1: page[i] = i % 8 === 0 ? seed >>> 28 : 0; break;
-        case 2: page[i] = text[(i + (seed >>> 30)) % text.length]!; break;
-        default: page[i] = seed >>> 24;
+        case 0:
+          page[i] = 0;
+          break;
+        case 1:
+          page[i] = i % 8 === 0 ? seed >>> 28 : 0;
+          break;
+        case 2:
+          page[i] = text[(i + (seed >>> 30)) % text.length]!;
+          break;
+        default:
+          page[i] = seed >>> 24;
       }
     }
   }
@@ -71,8 +78,14 @@ function cpuSpeed(): number {
 
 /** Sets the CPU speed (bytes/s) instead of measuring it, e.g. from a benchmark of the same machine. */
 export function setCpuSpeed(bytesPerSec: number): void {
-  checkCostModel({ launchSeconds: 0, pcieBytesPerSec: 1, gpuBytesPerSec: 1, cpuBytesPerSec: bytesPerSec,
-    compressedFraction: 1, overlap: false });
+  checkCostModel({
+    launchSeconds: 0,
+    pcieBytesPerSec: 1,
+    gpuBytesPerSec: 1,
+    cpuBytesPerSec: bytesPerSec,
+    compressedFraction: 1,
+    overlap: false,
+  });
   cpuBytesPerSec = bytesPerSec;
 }
 
@@ -131,7 +144,10 @@ export function selectBackend(batchSize: number, hasGpu: boolean): BatchBackend 
  */
 export function meetsPcieRule(pages: number, pcieGbps: number, gpuGbps: number): boolean {
   if (gpuTerms === undefined) {
-    throw new TruenoError("GpuNotAvailable", "the GPU's fixed cost per batch has not been measured (calibrateFromBatch)");
+    throw new TruenoError(
+      "GpuNotAvailable",
+      "the GPU's fixed cost per batch has not been measured (calibrateFromBatch)",
+    );
   }
   return gpuWins(pages, {
     ...gpuTerms,

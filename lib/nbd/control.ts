@@ -77,7 +77,12 @@ function report(served: ServedExport): ExportReport {
 }
 
 export function controlDocument(snapshot: ControlSnapshot): ControlDocument {
-  const document: ControlDocument = { address: snapshot.address, connections: snapshot.connections, exports: [], unavailable: [] };
+  const document: ControlDocument = {
+    address: snapshot.address,
+    connections: snapshot.connections,
+    exports: [],
+    unavailable: [],
+  };
   for (const served of snapshot.exports) {
     try {
       document.exports.push(report(served));
@@ -111,7 +116,10 @@ export function fetchControl(path: string, timeoutMs = 10_000): Promise<ControlD
     const decoder = new TextDecoder();
     let text = "";
     const socket = net.connect(controlPathFor(path));
-    const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${controlPathFor(path)} in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no answer from ${controlPathFor(path)} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on("data", (c: Uint8Array) => (text += decoder.decode(c, { stream: true })));
     socket.on("error", (e) => {
       clearTimeout(timer);

@@ -2,7 +2,14 @@
 // row, in the kernel's formats.
 import type { BlockDevice } from "../block/device.ts";
 import { SysfsError } from "../sysfs/errors.ts";
-import { blockLayerStat, formatBlockStat, formatIoStat, formatMmStat, type IoStat, type MmStat } from "../sysfs/format.ts";
+import {
+  blockLayerStat,
+  formatBlockStat,
+  formatIoStat,
+  formatMmStat,
+  type IoStat,
+  type MmStat,
+} from "../sysfs/format.ts";
 import { formatBdStat } from "../sysfs/writeback.ts";
 import { formatZramctl, type ZramctlSource } from "../sysfs/zramctl.ts";
 

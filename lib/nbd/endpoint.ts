@@ -33,7 +33,8 @@ export function isLoopback(host: string): boolean {
 
 function listenOn(server: net.Server, target: string | { host: string; port: number }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const failed = (e: Error) => reject(new TruenoError("InvalidInput", `cannot listen on ${JSON.stringify(target)}: ${e.message}`));
+    const failed = (e: Error) =>
+      reject(new TruenoError("InvalidInput", `cannot listen on ${JSON.stringify(target)}: ${e.message}`));
     server.once("error", failed);
     const done = () => {
       server.off("error", failed);

@@ -63,10 +63,17 @@ export class ExportTable {
       if (spec === null || typeof spec !== "object" || !(spec.device instanceof BlockDevice)) {
         throw new TruenoError("InvalidInput", "each export needs a BlockDevice");
       }
-      if (typeof spec.name !== "string" || spec.name.includes("\0") || encoder.encode(spec.name).length > MAX_STRING_BYTES) {
-        throw new TruenoError("InvalidInput", `export name ${JSON.stringify(spec.name)} is not a string of at most ${MAX_STRING_BYTES} bytes without NUL`);
+      if (
+        typeof spec.name !== "string" || spec.name.includes("\0") || encoder.encode(spec.name).length > MAX_STRING_BYTES
+      ) {
+        throw new TruenoError(
+          "InvalidInput",
+          `export name ${JSON.stringify(spec.name)} is not a string of at most ${MAX_STRING_BYTES} bytes without NUL`,
+        );
       }
-      if (names.has(spec.name)) throw new TruenoError("InvalidInput", `export name ${JSON.stringify(spec.name)} given twice`);
+      if (names.has(spec.name)) {
+        throw new TruenoError("InvalidInput", `export name ${JSON.stringify(spec.name)} given twice`);
+      }
       names.add(spec.name);
     }
     this.all = specs.map((spec) => new ServedExport(spec));

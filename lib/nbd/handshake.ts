@@ -11,8 +11,8 @@ import {
   IHAVEOPT,
   Info,
   NBDMAGIC,
-  OPTION_HEADER_BYTES,
   Opt,
+  OPTION_HEADER_BYTES,
   Rep,
 } from "./constants.ts";
 import {
@@ -63,7 +63,6 @@ function u16(value: number): Uint8Array {
   return new Uint8Array([value >> 8, value & 0xff]);
 }
 
-
 /** An export name as error messages quote it: at most QUOTED_NAME_CHARS characters of it. */
 function quoted(name: string | null): string {
   if (name === null || name.length <= QUOTED_NAME_CHARS) return JSON.stringify(name);
@@ -103,7 +102,6 @@ function blockSizeInfo(): Uint8Array {
   v.setUint32(10, MAX_BLOCK_BYTES);
   return out;
 }
-
 
 function metaContextReply(option: number, id: number): Uint8Array {
   const name = encoder.encode(BASE_ALLOCATION);
@@ -158,7 +156,9 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
   const finish = (served: ServedExport): Negotiated => ({
     served,
     structured,
-    allocationContext: selected !== null && selected.served === served && selected.allocation ? ALLOCATION_CONTEXT_ID : null,
+    allocationContext: selected !== null && selected.served === served && selected.allocation
+      ? ALLOCATION_CONTEXT_ID
+      : null,
   });
 
   for (let count = 0;; count++) {
@@ -210,7 +210,9 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
           break;
         }
         for (const served of options.exports.all) {
-          send(optionReply(option, Rep.Server, concat(lengthPrefixed(served.name), encoder.encode(served.description))));
+          send(
+            optionReply(option, Rep.Server, concat(lengthPrefixed(served.name), encoder.encode(served.description))),
+          );
         }
         send(optionReply(option, Rep.Ack));
         break;
@@ -220,7 +222,9 @@ export async function negotiate(channel: Channel, options: HandshakeOptions): Pr
         else if (length !== 0) send(optionError(option, Rep.ErrInvalid, "NBD_OPT_STARTTLS takes no data"));
         else {
           // The client waits for this reply before its TLS hello: anything already received breaks the protocol.
-          if (channel.reader.buffered !== 0) throw new ProtocolViolation("data after NBD_OPT_STARTTLS before the TLS handshake");
+          if (channel.reader.buffered !== 0) {
+            throw new ProtocolViolation("data after NBD_OPT_STARTTLS before the TLS handshake");
+          }
           send(optionReply(option, Rep.Ack));
           channel.reader.detach();
           channel.socket = upgrade(channel.socket, options.tls);

@@ -25,7 +25,9 @@ export function startIdleWriteback(
     throw new TruenoError("InvalidInput", `writeback idleSeconds ${idleSeconds} is not whole seconds below 2^32`);
   }
   const intervalMs = options.intervalMs ?? idleSeconds * 1000;
-  if (!(intervalMs > 0) || intervalMs >= 2 ** 31) throw new TruenoError("InvalidInput", `writeback intervalMs ${intervalMs}`);
+  if (!(intervalMs > 0) || intervalMs >= 2 ** 31) {
+    throw new TruenoError("InvalidInput", `writeback intervalMs ${intervalMs}`);
+  }
   const backed = exports.filter((served) => served.device.backingFile !== null);
   const timer = setInterval(() => {
     for (const served of backed) {
@@ -33,7 +35,11 @@ export function startIdleWriteback(
         served.device.markIdle(idleSeconds);
         served.device.writeback({ type: "idle" });
       } catch (e) {
-        log(`nbd: writeback of export ${JSON.stringify(served.name)} failed: ${e instanceof Error ? e.message : String(e)}`);
+        log(
+          `nbd: writeback of export ${JSON.stringify(served.name)} failed: ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+        );
       }
     }
   }, intervalMs);

@@ -98,11 +98,16 @@ interface Connection {
  * Serves one BlockDevice (or several named exports) over NBD, on a Unix socket or TCP, with a control socket beside a
  * Unix one; resolves once listening. InvalidInput for bad options, unreadable TLS files or export names.
  */
-export async function serveNbd(device: BlockDevice | readonly NbdExport[], options: ServeNbdOptions = {}): Promise<NbdServer> {
+export async function serveNbd(
+  device: BlockDevice | readonly NbdExport[],
+  options: ServeNbdOptions = {},
+): Promise<NbdServer> {
   const specs: readonly NbdExport[] = device instanceof BlockDevice
     ? [{ name: options.name ?? "trueno-zram", device, description: options.description, algorithm: options.algorithm }]
     : device;
-  if (!Array.isArray(specs)) throw new TruenoError("InvalidInput", "serveNbd takes a BlockDevice or an array of exports");
+  if (!Array.isArray(specs)) {
+    throw new TruenoError("InvalidInput", "serveNbd takes a BlockDevice or an array of exports");
+  }
   const exports = new ExportTable(specs);
   const endpoint = endpointOf(options);
   const tls = options.tls === undefined ? null : loadTls(options.tls);
@@ -110,7 +115,9 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   if (!(handshakeTimeoutMs > 0)) throw new TruenoError("InvalidInput", `handshakeTimeoutMs ${handshakeTimeoutMs}`);
   const maxConnections = options.maxConnections ?? 64;
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new TruenoError("InvalidInput", `maxConnections ${maxConnections}`);
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new TruenoError("InvalidInput", `maxConnections ${maxConnections}`);
+  }
   const connections = new Set<Connection>();
   /** Connections within maxConnections (refused ones are in `connections` too, until they close). */
   let admitted = 0;
@@ -126,7 +133,9 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
     socket.once("close", () => connections.delete(connection));
     if (shuttingDown) return void socket.destroy();
     if (endpoint.kind === "tcp") socket.setNoDelay(true);
-    const refusal = admitted < maxConnections ? null : `this server serves at most ${maxConnections} connections at once`;
+    const refusal = admitted < maxConnections
+      ? null
+      : `this server serves at most ${maxConnections} connections at once`;
     if (refusal === null) {
       admitted++;
       socket.once("close", () => admitted--);
@@ -138,8 +147,8 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
       socket.destroy();
     }, handshakeTimeoutMs);
     try {
-      const negotiated = await negotiate(channel, { exports, tls, refusal, shuttingDown: () => shuttingDown }).finally(() =>
-        clearTimeout(deadline)
+      const negotiated = await negotiate(channel, { exports, tls, refusal, shuttingDown: () => shuttingDown }).finally(
+        () => clearTimeout(deadline),
       );
       if (negotiated !== null) {
         channel.reader.highWater = HIGH_WATER;
@@ -148,7 +157,9 @@ export async function serveNbd(device: BlockDevice | readonly NbdExport[], optio
       }
       channel.socket.end();
     } catch (e) {
-      if (!(e instanceof ConnectionClosed)) log(`nbd: connection closed: ${e instanceof Error ? e.message : String(e)}`);
+      if (!(e instanceof ConnectionClosed)) {
+        log(`nbd: connection closed: ${e instanceof Error ? e.message : String(e)}`);
+      }
       channel.socket.destroy();
       socket.destroy();
     }

@@ -31,7 +31,11 @@ function readPem(path: string, what: string): string {
 }
 
 export function loadTls(options: NbdTlsOptions): TlsConfig {
-  const config = { key: readPem(options.keyFile, "key"), cert: readPem(options.certFile, "certificate"), require: options.require === true };
+  const config = {
+    key: readPem(options.keyFile, "key"),
+    cert: readPem(options.certFile, "certificate"),
+    require: options.require === true,
+  };
   try {
     // Checks that the files parse and belong together, where the runtime checks it.
     tls.createSecureContext({ key: config.key, cert: config.cert });

@@ -9,10 +9,10 @@ import {
   Cmd,
   CmdFlag,
   Errno,
-  REQUEST_BYTES,
-  REQUEST_MAGIC,
   ReplyFlagDone,
   ReplyType,
+  REQUEST_BYTES,
+  REQUEST_MAGIC,
   SIMPLE_REPLY_BYTES,
 } from "./constants.ts";
 import { BufferPool } from "./buffer_pool.ts";
@@ -280,13 +280,18 @@ export class Transmission {
 
   #inside(r: Request, errno: number): void {
     if (r.offset + r.length > this.#served.size) {
-      throw new RequestError(errno, `${r.offset}+${r.length} goes past the end of the export (${this.#served.size} bytes)`);
+      throw new RequestError(
+        errno,
+        `${r.offset}+${r.length} goes past the end of the export (${this.#served.size} bytes)`,
+      );
     }
   }
 
   async #read(r: Request): Promise<void> {
     this.#inside(r, Errno.EINVAL);
-    if (r.length > MAX_BLOCK_BYTES) throw new RequestError(Errno.EINVAL, `a read of ${r.length} bytes exceeds the maximum block size`);
+    if (r.length > MAX_BLOCK_BYTES) {
+      throw new RequestError(Errno.EINVAL, `a read of ${r.length} bytes exceeds the maximum block size`);
+    }
     if (r.length === 0) {
       this.#send(this.#structured ? noneChunk(r.cookie) : simpleReply(r.cookie, 0));
       return;

@@ -9,9 +9,9 @@
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { PAGE_SIZE } from "../ffi/abi.ts";
-import { ProcMemError, procError } from "./errors.ts";
+import { procError, ProcMemError } from "./errors.ts";
 import { holdsAnonymousPages, type Mapping, parseMaps } from "./maps.ts";
-import { pageState, type PageState } from "./pagemap.ts";
+import { type PageState, pageState } from "./pagemap.ts";
 
 /** Pages per buffer of the result: 16 MiB, so a large process never needs one huge allocation. */
 export const CHUNK_PAGES = 4096;
@@ -171,7 +171,9 @@ export class ProcessMemory {
         done += wanted;
       } else if (wanted > 1) {
         // Part of the run failed: go page by page to keep every readable one.
-        for (let i = 0; i < wanted && !collector.full; i++) unreadable += this.#readRun(address + (done + i) * PAGE_SIZE, 1, collector);
+        for (let i = 0; i < wanted && !collector.full; i++) {
+          unreadable += this.#readRun(address + (done + i) * PAGE_SIZE, 1, collector);
+        }
         done += wanted;
       } else {
         unreadable++;

@@ -22,8 +22,11 @@ th{background:#f3f3f3}svg{max-width:100%;height:auto;display:block;margin:8px 0}
 .meta{color:#555;font-size:13px}`;
 
 function table(t: NonNullable<Section["table"]>): string {
-  const row = (cells: readonly string[], tag: string) => `<tr>${cells.map((c) => `<${tag}>${escapeXml(c)}</${tag}>`).join("")}</tr>`;
-  return `<table><thead>${row(t.header, "th")}</thead><tbody>${t.rows.map((r) => row(r, "td")).join("")}</tbody></table>`;
+  const row = (cells: readonly string[], tag: string) =>
+    `<tr>${cells.map((c) => `<${tag}>${escapeXml(c)}</${tag}>`).join("")}</tr>`;
+  return `<table><thead>${row(t.header, "th")}</thead><tbody>${
+    t.rows.map((r) => row(r, "td")).join("")
+  }</tbody></table>`;
 }
 
 export function htmlPage(title: string, meta: readonly string[], sections: readonly Section[]): string {

@@ -5,7 +5,18 @@
  */
 
 export const PALETTE = [
-  "#3b6fb6", "#e08a2c", "#4a9a5b", "#b8473f", "#7d5fb0", "#8c6d46", "#c75f9e", "#6f7782", "#b5b83a", "#3fb5c2", "#1f3f73", "#f2b6a0",
+  "#3b6fb6",
+  "#e08a2c",
+  "#4a9a5b",
+  "#b8473f",
+  "#7d5fb0",
+  "#8c6d46",
+  "#c75f9e",
+  "#6f7782",
+  "#b5b83a",
+  "#3fb5c2",
+  "#1f3f73",
+  "#f2b6a0",
 ];
 
 const FONT = `font-family="system-ui, sans-serif" font-size="12"`;
@@ -62,7 +73,9 @@ export interface BarGroup {
   bars: Bar[];
 }
 
-export function barChart(opts: { title: string; unit: string; series: readonly string[]; groups: readonly BarGroup[] }): string {
+export function barChart(
+  opts: { title: string; unit: string; series: readonly string[]; groups: readonly BarGroup[] },
+): string {
   const width = 760;
   const labelWidth = 170;
   const barHeight = 14;
@@ -70,7 +83,9 @@ export function barChart(opts: { title: string; unit: string; series: readonly s
   const top = 48;
   const plotWidth = width - labelWidth - 70;
   const height = top + opts.groups.length * groupHeight + 36;
-  const max = niceMax(Math.max(0, ...opts.groups.flatMap((g) => g.bars.map((b) => finite(Math.max(b.value, b.high ?? 0))))));
+  const max = niceMax(
+    Math.max(0, ...opts.groups.flatMap((g) => g.bars.map((b) => finite(Math.max(b.value, b.high ?? 0))))),
+  );
   const x = (v: number) => labelWidth + (finite(v) / max) * plotWidth;
   let body = svgOpen(width, height, opts.title) + legend(opts.series, labelWidth, 36);
   opts.groups.forEach((g, gi) => {
@@ -78,13 +93,22 @@ export function barChart(opts: { title: string; unit: string; series: readonly s
     body += `<text x="${labelWidth - 8}" y="${y0 + groupHeight / 2}" text-anchor="end">${escapeXml(g.label)}</text>`;
     g.bars.forEach((b, bi) => {
       const y = y0 + bi * (barHeight + 2);
-      body += `<rect x="${labelWidth}" y="${y}" width="${Math.max(0, x(b.value) - labelWidth).toFixed(1)}" height="${barHeight}" ` +
-        `fill="${PALETTE[bi % PALETTE.length]}"><title>${escapeXml(`${g.label} ${opts.series[bi]}: ${fmt(b.value)} ${opts.unit}`)}</title></rect>`;
+      body +=
+        `<rect x="${labelWidth}" y="${y}" width="${
+          Math.max(0, x(b.value) - labelWidth).toFixed(1)
+        }" height="${barHeight}" ` +
+        `fill="${PALETTE[bi % PALETTE.length]}"><title>${
+          escapeXml(`${g.label} ${opts.series[bi]}: ${fmt(b.value)} ${opts.unit}`)
+        }</title></rect>`;
       if (b.low !== undefined && b.high !== undefined) {
         const ym = y + barHeight / 2;
-        body += `<path d="M${x(b.low).toFixed(1)} ${ym}H${x(b.high).toFixed(1)}M${x(b.low).toFixed(1)} ${ym - 4}v8M${x(b.high).toFixed(1)} ${ym - 4}v8" stroke="#222" fill="none"/>`;
+        body += `<path d="M${x(b.low).toFixed(1)} ${ym}H${x(b.high).toFixed(1)}M${x(b.low).toFixed(1)} ${ym - 4}v8M${
+          x(b.high).toFixed(1)
+        } ${ym - 4}v8" stroke="#222" fill="none"/>`;
       }
-      body += `<text x="${(Math.max(x(b.value), x(b.high ?? 0)) + 6).toFixed(1)}" y="${y + barHeight - 3}">${fmt(b.value)}</text>`;
+      body += `<text x="${(Math.max(x(b.value), x(b.high ?? 0)) + 6).toFixed(1)}" y="${y + barHeight - 3}">${
+        fmt(b.value)
+      }</text>`;
     });
   });
   const axisY = top + opts.groups.length * groupHeight + 4;
@@ -93,7 +117,9 @@ export function barChart(opts: { title: string; unit: string; series: readonly s
     const v = (max * i) / 4;
     body += `<text x="${x(v).toFixed(1)}" y="${axisY + 16}" text-anchor="middle">${fmt(v)}</text>`;
   }
-  body += `<text x="${labelWidth + plotWidth / 2}" y="${axisY + 30}" text-anchor="middle">${escapeXml(opts.unit)}</text>`;
+  body += `<text x="${labelWidth + plotWidth / 2}" y="${axisY + 30}" text-anchor="middle">${
+    escapeXml(opts.unit)
+  }</text>`;
   return body + "</svg>";
 }
 
@@ -103,7 +129,9 @@ export interface Point {
   y: number;
 }
 
-export function scatterChart(opts: { title: string; xLabel: string; yLabel: string; points: readonly Point[] }): string {
+export function scatterChart(
+  opts: { title: string; xLabel: string; yLabel: string; points: readonly Point[] },
+): string {
   const width = 760;
   const height = 380;
   const left = 64;
@@ -125,7 +153,9 @@ export function scatterChart(opts: { title: string; xLabel: string; yLabel: stri
     body += `<text x="${left - 6}" y="${(sy(yv) + 4).toFixed(1)}" text-anchor="end">${fmt(yv)}</text>`;
   }
   body += `<text x="${left + pw / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(opts.xLabel)}</text>`;
-  body += `<text transform="translate(16 ${top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(opts.yLabel)}</text>`;
+  body += `<text transform="translate(16 ${top + ph / 2}) rotate(-90)" text-anchor="middle">${
+    escapeXml(opts.yLabel)
+  }</text>`;
   opts.points.forEach((p, i) => {
     const color = PALETTE[i % PALETTE.length];
     body += `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="6" fill="${color}">` +
@@ -142,7 +172,9 @@ export interface Column {
   parts: readonly number[];
 }
 
-export function stackedColumns(opts: { title: string; xLabel: string; yLabel: string; series: readonly string[]; columns: readonly Column[] }): string {
+export function stackedColumns(
+  opts: { title: string; xLabel: string; yLabel: string; series: readonly string[]; columns: readonly Column[] },
+): string {
   const width = 760;
   const height = 380;
   const left = 64;
@@ -160,10 +192,17 @@ export function stackedColumns(opts: { title: string; xLabel: string; yLabel: st
       const h = sy(part);
       if (h <= 0) return;
       y -= h;
-      body += `<rect x="${(left + ci * step + 2).toFixed(1)}" y="${y.toFixed(1)}" width="${(step - 4).toFixed(1)}" height="${h.toFixed(1)}" ` +
-        `fill="${PALETTE[si % PALETTE.length]}"><title>${escapeXml(`${c.label} ${opts.series[si]}: ${part}`)}</title></rect>`;
+      body +=
+        `<rect x="${(left + ci * step + 2).toFixed(1)}" y="${y.toFixed(1)}" width="${(step - 4).toFixed(1)}" height="${
+          h.toFixed(1)
+        }" ` +
+        `fill="${PALETTE[si % PALETTE.length]}"><title>${
+          escapeXml(`${c.label} ${opts.series[si]}: ${part}`)
+        }</title></rect>`;
     });
-    body += `<text x="${(left + ci * step + step / 2).toFixed(1)}" y="${top + ph + 16}" text-anchor="middle" font-size="10">${escapeXml(c.label)}</text>`;
+    body += `<text x="${(left + ci * step + step / 2).toFixed(1)}" y="${
+      top + ph + 16
+    }" text-anchor="middle" font-size="10">${escapeXml(c.label)}</text>`;
   });
   body += `<path d="M${left} ${top}V${top + ph}H${left + pw}" stroke="#888" fill="none"/>`;
   for (let i = 0; i <= 4; i++) {
@@ -171,6 +210,8 @@ export function stackedColumns(opts: { title: string; xLabel: string; yLabel: st
     body += `<text x="${left - 6}" y="${(top + ph - sy(v) + 4).toFixed(1)}" text-anchor="end">${fmt(v)}</text>`;
   }
   body += `<text x="${left + pw / 2}" y="${height - 12}" text-anchor="middle">${escapeXml(opts.xLabel)}</text>`;
-  body += `<text transform="translate(16 ${top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(opts.yLabel)}</text>`;
+  body += `<text transform="translate(16 ${top + ph / 2}) rotate(-90)" text-anchor="middle">${
+    escapeXml(opts.yLabel)
+  }</text>`;
   return body + "</svg>";
 }

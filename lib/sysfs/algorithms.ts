@@ -32,4 +32,3 @@ export function codecFor(name: ZramAlgorithm, level: number | null): Algorithm {
       return Algorithm.Zstd(level === null ? 3 : Math.min(Math.max(level, 1), 19));
   }
 }
-

@@ -91,7 +91,10 @@ export class SysfsInterface {
    * TruenoError("InvalidInput") when value is neither a string nor a Uint8Array. */
   writeAttr(name: string, value: string | Uint8Array): number {
     if (typeof value !== "string" && !(value instanceof Uint8Array)) {
-      throw new TruenoError("InvalidInput", `writeAttr(${JSON.stringify(name)}): the value must be a string or a Uint8Array`);
+      throw new TruenoError(
+        "InvalidInput",
+        `writeAttr(${JSON.stringify(name)}): the value must be a string or a Uint8Array`,
+      );
     }
     const spec = this.#spec(name);
     if (!spec.writable) throw new SysfsError("EACCES", `${name} is read-only`);
@@ -127,7 +130,9 @@ export class SysfsInterface {
       }
       case "recomp_algorithm": {
         const { priority, name } = parseRecompAlgorithm(s);
-        if (this.#device !== null) throw new SysfsError("EBUSY", "cannot change the algorithm of an initialised device");
+        if (this.#device !== null) {
+          throw new SysfsError("EBUSY", "cannot change the algorithm of an initialised device");
+        }
         this.#recompAlgorithms[priority] = name;
         break;
       }
@@ -135,7 +140,9 @@ export class SysfsInterface {
         this.#storeRecompress(s);
         break;
       case "backing_dev":
-        if (this.#device !== null) throw new SysfsError("EBUSY", "cannot set the backing device of an initialised device");
+        if (this.#device !== null) {
+          throw new SysfsError("EBUSY", "cannot set the backing device of an initialised device");
+        }
         this.#backingPath = openBackingPath(s);
         break;
       case "writeback":
@@ -254,8 +261,10 @@ export class SysfsInterface {
   /** Discards `count` pages from page `index` (BLKDISCARD). */
   discardPages(index: number, count: number): void {
     const device = this.#device;
-    if (device === null || !Number.isInteger(index) || !Number.isInteger(count) || index < 0 || count < 0 ||
-      index + count > device.pageCount) {
+    if (
+      device === null || !Number.isInteger(index) || !Number.isInteger(count) || index < 0 || count < 0 ||
+      index + count > device.pageCount
+    ) {
       throw new SysfsError("EINVAL", `pages ${index}+${count} are not inside the device`);
     }
     device.discard(index * PAGE_SIZE, count * PAGE_SIZE);
@@ -303,7 +312,9 @@ export class SysfsInterface {
       throw new SysfsError("ENOMEM", `no memory for the table of a ${requested}-byte device`);
     }
     const algorithm = matchAlgorithm(this.#algorithm) ?? DEFAULT_ZRAM_ALGORITHM;
-    const builder = new CompressorBuilder().algorithm(withDictionary(codecFor(algorithm, this.#level), this.#dictionary));
+    const builder = new CompressorBuilder().algorithm(
+      withDictionary(codecFor(algorithm, this.#level), this.#dictionary),
+    );
     const compressor = (this.#threads === undefined ? builder : builder.threads(this.#threads)).build();
     let device: BlockDevice;
     try {
@@ -370,8 +381,12 @@ export class SysfsInterface {
     if (this.#backingPath === null) throw new SysfsError("ENODEV", "no backing device");
     const scans = parseWriteback(s, device.pageCount);
     const result = device.writeback({ scans });
-    if (result.stopped === "full") throw new SysfsError("ENOSPC", `the backing device is full (${result.written} pages written)`);
-    if (result.stopped === "limit") throw new SysfsError("EIO", `writeback_limit reached (${result.written} pages written)`);
+    if (result.stopped === "full") {
+      throw new SysfsError("ENOSPC", `the backing device is full (${result.written} pages written)`);
+    }
+    if (result.stopped === "limit") {
+      throw new SysfsError("EIO", `writeback_limit reached (${result.written} pages written)`);
+    }
     if (result.failed > 0) throw new SysfsError("EIO", `${result.failed} pages could not be written (left in memory)`);
   }
 
@@ -423,7 +438,9 @@ export class SysfsInterface {
     if (priority !== 0 && !secondary) throw new SysfsError("EINVAL", `no compression priority ${priority}`);
     if (secondary) {
       // Secondary algorithms decode through the primary one's states: no dictionary for them here.
-      if (params.dict !== null) throw new SysfsError("EINVAL", "dictionaries are supported for the primary algorithm only");
+      if (params.dict !== null) {
+        throw new SysfsError("EINVAL", "dictionaries are supported for the primary algorithm only");
+      }
       this.#recompLevels[priority] = params.level;
       if (this.#recompAlgorithms[priority] !== undefined) {
         this.#device?.setRecompressAlgorithm(priority, this.#recompCodec(priority));

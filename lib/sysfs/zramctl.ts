@@ -53,7 +53,9 @@ export function formatZramctl(sys: ZramctlSource, name: string, options: Zramctl
   if (typeof sys?.readAttr !== "function" || typeof sys?.mmStat !== "function") {
     throw new TruenoError("InvalidInput", "formatZramctl needs a SysfsInterface (or a view with readAttr and mmStat)");
   }
-  if (typeof name !== "string") throw new TruenoError("InvalidInput", "formatZramctl needs the device name as a string");
+  if (typeof name !== "string") {
+    throw new TruenoError("InvalidInput", "formatZramctl needs the device name as a string");
+  }
   if (typeof options !== "object" || options === null) {
     throw new TruenoError("InvalidInput", "formatZramctl options must be an object");
   }

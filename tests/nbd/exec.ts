@@ -8,7 +8,11 @@ export interface Result {
   stderr: string;
 }
 
-export function run(command: string, args: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<Result> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; input?: string } = {},
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -29,7 +33,11 @@ export function run(command: string, args: readonly string[], options: { timeout
 }
 
 /** run(), throwing with the program's output unless it exits 0. */
-export async function mustRun(command: string, args: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<string> {
+export async function mustRun(
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; input?: string } = {},
+): Promise<string> {
   const r = await run(command, args, options);
   if (r.code !== 0) {
     throw new Error(`${command} ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);

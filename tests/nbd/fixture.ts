@@ -3,7 +3,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Algorithm, BlockDevice, CompressorBuilder, type NbdServer, serveNbd, type ServeNbdOptions } from "../../mod.ts";
+import {
+  Algorithm,
+  BlockDevice,
+  CompressorBuilder,
+  type NbdServer,
+  serveNbd,
+  type ServeNbdOptions,
+} from "../../mod.ts";
 
 export interface Served {
   server: NbdServer;

@@ -7,9 +7,9 @@ import {
   FLAG_C_NO_ZEROES,
   IHAVEOPT,
   Opt,
-  REQUEST_MAGIC,
   ReplyFlagDone,
   ReplyType,
+  REQUEST_MAGIC,
   SIMPLE_REPLY_MAGIC,
   STRUCTURED_REPLY_MAGIC,
 } from "../../lib/nbd/constants.ts";
@@ -31,9 +31,6 @@ export interface Reply {
   /** BLOCK_STATUS: (length, flags) pairs. */
   extents?: number[];
 }
-
-
-
 
 /** NBD_OPT_INFO / GO data: the name and no info requests. */
 export function infoData(name: string, infos: number[] = []): Uint8Array {
@@ -113,12 +110,17 @@ export class RawClient {
   }
 
   /** Greets, negotiates structured replies and base:allocation if asked, and enters transmission. */
-  async open(name = "", options: { structured?: boolean; allocation?: boolean } = {}): Promise<{ size: number; flags: number }> {
+  async open(
+    name = "",
+    options: { structured?: boolean; allocation?: boolean } = {},
+  ): Promise<{ size: number; flags: number }> {
     await this.greet();
     if (options.structured !== false) {
       await this.optionReplies(Opt.StructuredReply);
       this.structured = true;
-      if (options.allocation !== false) await this.optionReplies(Opt.SetMetaContext, metaContextData(name, ["base:allocation"]));
+      if (options.allocation !== false) {
+        await this.optionReplies(Opt.SetMetaContext, metaContextData(name, ["base:allocation"]));
+      }
     }
     const replies = await this.optionReplies(Opt.Go, infoData(name));
     const final = replies[replies.length - 1];
@@ -129,7 +131,12 @@ export class RawClient {
   }
 
   /** Sends a request; returns its cookie. */
-  request(type: number, offset: number, length: number, options: { flags?: number; payload?: Uint8Array } = {}): bigint {
+  request(
+    type: number,
+    offset: number,
+    length: number,
+    options: { flags?: number; payload?: Uint8Array } = {},
+  ): bigint {
     const cookie = this.#nextCookie++;
     const header = new Uint8Array(28);
     const v = new DataView(header.buffer);
@@ -156,7 +163,9 @@ export class RawClient {
         const error = v.getUint32(0);
         const length = this.#reads.get(cookie);
         this.#reads.delete(cookie);
-        if (length !== undefined && error === 0) return { cookie, error, data: new Uint8Array(await this.reader.read(length)) };
+        if (length !== undefined && error === 0) {
+          return { cookie, error, data: new Uint8Array(await this.reader.read(length)) };
+        }
         return { cookie, error };
       }
       if (magic !== STRUCTURED_REPLY_MAGIC) throw new Error(`bad reply magic 0x${magic.toString(16)}`);
@@ -182,7 +191,12 @@ export class RawClient {
   }
 
   /** Sends one request and waits for its reply (nothing else may be in flight). */
-  async call(type: number, offset: number, length: number, options: { flags?: number; payload?: Uint8Array } = {}): Promise<Reply> {
+  async call(
+    type: number,
+    offset: number,
+    length: number,
+    options: { flags?: number; payload?: Uint8Array } = {},
+  ): Promise<Reply> {
     const cookie = this.request(type, offset, length, options);
     const r = await this.reply();
     if (r.cookie !== cookie) throw new Error(`reply for cookie ${r.cookie}, expected ${cookie}`);

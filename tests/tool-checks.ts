@@ -1,5 +1,5 @@
 // Checks of the tree by outside tools (strict types, lint, doc lint, formatting): run the tool, collect the
-// files it reports, and fail on any (or, for formatting, on any not yet on its to-do list).
+// files it reports, and fail on any.
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { expect, repoRoot } from "./harness.ts";
@@ -30,10 +30,4 @@ export function expectNoProblems(
 ): void {
   expect(reported.files, `${tool}: ${reported.hits} problems:\n${output}`).toEqual([]);
   if (anyProblem !== undefined) expect(anyProblem.test(output), `${tool} failed:\n${output}`).toBeFalse();
-}
-
-/** Fails when `tool` reported a file that is not on its to-do list. */
-export function expectOnlyKnown(tool: string, reported: { files: string[]; hits: number }, todo: string[]): void {
-  const unexpected = reported.files.filter((f) => !todo.includes(f));
-  expect(unexpected, `${tool}: ${reported.hits} problems; fix these files (not on the to-do list)`).toEqual([]);
 }
