@@ -1,7 +1,7 @@
 // estimate, capture and entropy on a live child process holding known pages, and estimate --input on the
 // corpus against a BlockDevice given the same pages. The CLI runs under the runtime running this file.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { Algorithm, BlockDevice, CompressorBuilder, PAGE_SIZE, shannonEntropy } from "../mod.ts";
@@ -210,31 +210,38 @@ test(`estimate (${runtime}): a missing process exits 4, a process that exits mid
   }
 });
 
-test(`estimate (${runtime}): another user's process is a permission error, exit 3`, async () => {
+test(`estimate (${runtime}): another user's process is a permission error, exit 3`, () => {
   if (process.getuid?.() !== 0) {
-    console.log("skipped: running the CLI as another user (setpriv) needs root");
+    console.log("skipped: starting a process as another user and dropping capabilities (setpriv) needs root");
     return;
   }
-  const child = await startHeldPages();
+  // The target runs as nobody; the CLI runs as root without any capability, so the kernel's ptrace
+  // access check (the one /proc/PID/maps and mem apply) refuses it, as for any unprivileged user. The CLI
+  // keeps root's uid, so it can read this checkout wherever it lies (a 0700 temporary folder in CI).
+  const other = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "sleep", "60"], {
+    stdio: "ignore",
+  });
   try {
+    // setpriv is root until it switches: wait for the uid, so the check below meets nobody's process.
+    const deadline = Date.now() + 10_000;
+    while (!/^Uid:\s+65534\b/m.test(readFileSync(`/proc/${other.pid}/status`, "utf8"))) {
+      if (Date.now() > deadline) throw new Error("setpriv did not switch to uid 65534");
+    }
     const [exe, ...args] = RUNTIMES.bun;
     const r = spawnSync("setpriv", [
-      "--reuid=65534",
-      "--regid=65534",
-      "--clear-groups",
+      "--inh-caps=-all",
+      "--ambient-caps=-all",
+      "--bounding-set=-all",
       exe,
       ...args,
       "estimate",
       "--pid",
-      String(child.pid),
-    ], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp" },
-    });
+      String(other.pid),
+    ], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(3);
-    expect(r.stderr.startsWith(`trueno-zram: not permitted to read process ${child.pid} (maps: EACCES)`), r.stderr)
+    expect(r.stderr.startsWith(`trueno-zram: not permitted to read process ${other.pid} (maps: EACCES)`), r.stderr)
       .toBeTrue();
   } finally {
-    await child.stop();
+    other.kill();
   }
 });
