@@ -4,7 +4,7 @@ import { Algorithm, BlockDevice, CompressorBuilder, fetchControl, serveNbd } fro
 import { ExportIo, ZERO_PIECE_BYTES } from "../lib/nbd/export_io.ts";
 import { expect, test } from "./harness.ts";
 import net from "node:net";
-import { Cmd, IHAVEOPT, Opt, Rep } from "../lib/nbd/constants.ts";
+import { Cmd, CmdFlag, IHAVEOPT, Opt, Rep } from "../lib/nbd/constants.ts";
 import { concat } from "../lib/nbd/bytes.ts";
 import { withServer, withTempDir } from "./nbd/fixture.ts";
 import { join } from "node:path";
@@ -157,3 +157,58 @@ test("nbd maxConnections: a client beyond the limit is refused with NBD_REP_ERR_
       for (const c of clients) c.close();
     }
   }));
+
+test("nbd WRITE_ZEROES with NO_HOLE keeps arrival order: a later write survives, a later flush covers it", () =>
+  withServer({ size: 8 << 20 }, async ({ socket, device }) => {
+    const c = await RawClient.connect(socket);
+    try {
+      await c.open();
+      const at = (1 << 20) + (1 << 19); // inside the zeroed range's second 1 MiB piece
+      const marked = new Uint8Array(PAGE).fill(0xaa);
+      expect((await c.call(Cmd.Write, at, PAGE, { payload: marked })).error).toBe(0);
+      // Pipelined: zero 2 MiB, then flush; when the flush is answered the zeroing is stored.
+      c.request(Cmd.WriteZeroes, 0, 2 << 20, { flags: CmdFlag.NoHole });
+      const flush = c.request(Cmd.Flush, 0, 0);
+      for (let i = 0; i < 2; i++) {
+        const r = await c.reply();
+        expect(r.error).toBe(0);
+        if (r.cookie === flush) {
+          const page = new Uint8Array(PAGE);
+          device.read(at, page);
+          expect(page.every((b) => b === 0), "the page is zero once the flush is answered").toBe(true);
+        }
+      }
+      // Pipelined: zero 2 MiB, then a write inside it; the later write must win.
+      c.request(Cmd.WriteZeroes, 0, 2 << 20, { flags: CmdFlag.NoHole });
+      c.request(Cmd.Write, at + PAGE, PAGE, { payload: marked });
+      for (let i = 0; i < 2; i++) expect((await c.reply()).error).toBe(0);
+      const back = await c.call(Cmd.Read, at + PAGE, PAGE);
+      expect(back.data ?? new Uint8Array(), "the later write").toEqualBytes(marked);
+    } finally {
+      c.close();
+    }
+  }));
+
+test("serveNbd refuses a handshake deadline setTimeout cannot hold", async () => {
+  const compressor = new CompressorBuilder().algorithm(Algorithm.Lz4).build();
+  const device = new BlockDevice(1 << 20, compressor);
+  try {
+    for (const handshakeTimeoutMs of [0, 2 ** 31, Infinity, Number.NaN]) {
+      await withTempDir(async (dir) => {
+        let failed: unknown;
+        try {
+          const server = await serveNbd(device, { socket: join(dir, "s.sock"), handshakeTimeoutMs });
+          await server.close();
+        } catch (e) {
+          failed = e;
+        }
+        expect((failed as { code?: string } | undefined)?.code, `handshakeTimeoutMs ${handshakeTimeoutMs}`).toBe(
+          "InvalidInput",
+        );
+      });
+    }
+  } finally {
+    device.close();
+    compressor.close();
+  }
+});

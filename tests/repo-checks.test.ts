@@ -19,7 +19,7 @@ test("deno lint: no problems", () => {
 
 test("deno fmt --check: the whole tree in deno.json's format", () => {
   const output = outputOf([deno, "fmt", "--check"]);
-  expectNoProblems("deno fmt", output, reportedFiles(output, /^from (\/\S+):$/gm));
+  expectNoProblems("deno fmt", output, reportedFiles(output, /^from (\/\S+):$/gm), /^error/m);
 });
 
 test("deno doc --lint mod.ts: every public symbol documented, no private type referenced", () => {

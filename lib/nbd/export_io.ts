@@ -118,17 +118,19 @@ export class ExportIo {
   }
 
   async #zeroPages(offset: number, length: number, allocate: boolean): Promise<void> {
-    if (allocate) {
-      // A zero page written is stored as a same-filled page: no pool memory, and no hole.
-      for (let at = offset; at < offset + length; at += ZERO_PIECE_BYTES) {
-        await this.write(at, zeroPiece.subarray(0, Math.min(ZERO_PIECE_BYTES, offset + length - at)));
-      }
-      return;
-    }
+    // One change, registered on arrival, for the whole range: no later request lands between its pieces.
     const { ticket, ready } = this.#order.begin(offset / PAGE_SIZE, (offset + length) / PAGE_SIZE, false);
     try {
       if (ready !== undefined) await ready;
-      this.device.writeZeroes(offset, length);
+      if (!allocate) {
+        this.device.writeZeroes(offset, length);
+        return;
+      }
+      // A zero page written is stored as a same-filled page (no pool memory, and no hole); the pieces
+      // are stored synchronously, so nothing runs between them either.
+      for (let at = offset; at < offset + length; at += ZERO_PIECE_BYTES) {
+        this.device.write(at, zeroPiece.subarray(0, Math.min(ZERO_PIECE_BYTES, offset + length - at)));
+      }
     } finally {
       ticket.committed();
     }

@@ -113,7 +113,10 @@ export async function serveNbd(
   const tls = options.tls === undefined ? null : loadTls(options.tls);
   const log = options.log ?? (() => {});
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-  if (!(handshakeTimeoutMs > 0)) throw new TruenoError("InvalidInput", `handshakeTimeoutMs ${handshakeTimeoutMs}`);
+  // setTimeout fires at once for a delay of 2^31 ms or more: such a deadline would cut every client off.
+  if (!(handshakeTimeoutMs > 0 && handshakeTimeoutMs < 2 ** 31)) {
+    throw new TruenoError("InvalidInput", `handshakeTimeoutMs ${handshakeTimeoutMs} is not in 1..${2 ** 31 - 1}`);
+  }
   const maxConnections = options.maxConnections ?? 64;
   if (!Number.isInteger(maxConnections) || maxConnections < 1) {
     throw new TruenoError("InvalidInput", `maxConnections ${maxConnections}`);
