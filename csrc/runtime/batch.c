@@ -5,24 +5,11 @@
 
 #include "trueno_zram.h"
 #include "tz_batch.h"
+#include "tz_chunks.h"
 #include "tz_prefault.h"
 
-/* Enough chunks per worker that a slow chunk does not leave the others idle at the end, while each
- * chunk stays long enough that claiming it is noise. */
-#define CHUNKS_PER_WORKER 8
-#define MIN_CHUNK_PAGES 16
-#define MAX_CHUNK_PAGES 256
-
-static int32_t chunk_pages_for(int32_t n, int32_t workers) {
-    int32_t pages = n / (workers * CHUNKS_PER_WORKER);
-    if (pages < MIN_CHUNK_PAGES) pages = MIN_CHUNK_PAGES;
-    if (pages > MAX_CHUNK_PAGES) pages = MAX_CHUNK_PAGES;
-    return pages;
-}
-
 static void chunk_range(const tz_batch_task *bt, int32_t chunk, int32_t *first, int32_t *end) {
-    *first = chunk * bt->chunk_pages;
-    *end = *first + bt->chunk_pages < bt->n ? *first + bt->chunk_pages : bt->n;
+    tz_chunk_range(chunk, bt->chunk_pages, bt->n, first, end);
 }
 
 static void compress_chunk(tz_task *task, int32_t chunk, tz_codec_state *state) {
@@ -79,8 +66,8 @@ static void init_task(tz_batch_task *bt, const tz_compressor *c, int32_t n,
     memset(bt, 0, sizeof *bt);
     bt->compressor = c;
     bt->n = n;
-    bt->chunk_pages = chunk_pages_for(n, c->pool.worker_count);
-    bt->task.chunk_count = (n + bt->chunk_pages - 1) / bt->chunk_pages;
+    bt->chunk_pages = tz_chunk_pages(n, c->pool.worker_count);
+    bt->task.chunk_count = tz_chunk_count(n, bt->chunk_pages);
     bt->task.run_chunk = run_chunk;
 }
 

@@ -7,10 +7,8 @@
 
 #include "trueno_zram.h"
 #include "store_compress.h"
+#include "tz_chunks.h"
 
-#define MIN_CHUNK_PAGES 16
-#define MAX_CHUNK_PAGES 256
-#define CHUNKS_PER_WORKER 8
 /* The entropy sample: SAMPLE_BLOCKS blocks of SAMPLE_BLOCK bytes spread evenly over the page. */
 #define SAMPLE_BLOCKS 4
 #define SAMPLE_BLOCK 256
@@ -55,8 +53,8 @@ static void set_zstd_level(tz_codec_state *state, int32_t level) {
 
 static void compress_chunk(tz_task *task, int32_t chunk, tz_codec_state *state) {
     tz_store_compress_task *t = (tz_store_compress_task *)task;
-    int32_t first = chunk * t->chunk_pages;
-    int32_t end = first + t->chunk_pages < t->n ? first + t->chunk_pages : t->n;
+    int32_t first, end;
+    tz_chunk_range(chunk, t->chunk_pages, t->n, &first, &end);
     /* A zstd level of this request only: set on the worker's context for the chunk, then put back. */
     int relevel = t->config.algorithm == TZ_ALGO_ZSTD && t->config.level != t->base_level;
     if (relevel) set_zstd_level(state, t->config.level);
@@ -88,11 +86,8 @@ int32_t tz_store_compress_prepare(tz_store_compress_task *t, const tz_compressor
                           (c->config.algorithm == TZ_ALGO_ZSTD || c->config.algorithm == TZ_ALGO_LZ4HC);
     t->entropy_limit = entropy_limit;
     t->n = n;
-    int32_t chunk_pages = n / (c->pool.worker_count * CHUNKS_PER_WORKER);
-    t->chunk_pages = chunk_pages < MIN_CHUNK_PAGES ? MIN_CHUNK_PAGES
-                     : chunk_pages > MAX_CHUNK_PAGES ? MAX_CHUNK_PAGES
-                                                     : chunk_pages;
-    t->task.chunk_count = (n + t->chunk_pages - 1) / t->chunk_pages;
+    t->chunk_pages = tz_chunk_pages(n, c->pool.worker_count);
+    t->task.chunk_count = tz_chunk_count(n, t->chunk_pages);
     t->task.run_chunk = compress_chunk;
     t->pages = pages;
     t->arena = arena;
